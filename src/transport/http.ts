@@ -1,0 +1,252 @@
+import pRetry from 'p-retry';
+import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
+import type { z } from 'zod';
+import { FlinkApiError } from '../errors/api-errors.js';
+import { FlinkInputError } from '../errors/flink-error.js';
+import { FlinkResponseError, FlinkTimeoutError } from '../errors/transport-errors.js';
+import { redactUrl } from '../internal/redact.js';
+import { sleep } from '../internal/sleep.js';
+import { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions } from '../options.js';
+import { portHint, toConnectionError } from './connection-error.js';
+import type { Multipart } from './multipart.js';
+import { isRetryable, retryAfterMs } from './retry-policy.js';
+
+/** One REST call as resources describe it. */
+export interface HttpRequest<T> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below `/v1`, built with the `path` tagged template. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined> | undefined;
+  /** JSON body. */
+  json?: unknown;
+  /** One-shot multipart body (never retried). */
+  multipart?: Multipart;
+  /** Schema of the reply; omit for replies without a body. */
+  schema?: z.ZodType<T>;
+  /** Safe to repeat. Default: every method but POST. */
+  idempotent?: boolean;
+  /** Reply is plain text (log files), returned as a string without a schema. */
+  text?: boolean;
+  /** Advice appended to the error message for a given HTTP status, e.g. `{ 404: 'Check the job id' }`. */
+  hints?: Partial<Record<number, string>>;
+  /** Called before each attempt with its number (1 = first); lets callers tell a retried call. */
+  onAttempt?: (attempt: number) => void;
+}
+
+/** The shape of fetch the transport calls (undici's, or an injected one such as globalThis.fetch). */
+type FetchLike = (url: URL, init: Record<string, unknown>) => Promise<Response>;
+
+/**
+ * The one HTTP transport: undici with keep-alive, per-attempt deadlines, the retry policy, reply
+ * validation and error mapping. Resources describe calls; this class performs them.
+ */
+export class Transport {
+  /** Base URL of the REST endpoint, with a trailing slash. */
+  readonly baseUrl: URL;
+  private readonly fetchImpl: FetchLike;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly ownsDispatcher: boolean;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryOptions | false;
+
+  constructor(options: ClientOptions = {}, shared?: Transport) {
+    this.baseUrl = parseBaseUrl(options.url ?? process.env['FLINK_URL'] ?? DEFAULTS.url);
+    this.headers = { accept: 'application/json', ...options.headers };
+    this.timeoutMs = checkPositive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
+    this.retry = options.retry === false ? false : { ...DEFAULTS.retry, ...options.retry };
+    if (shared && !options.fetch && !options.dispatcher && !options.tls) {
+      this.fetchImpl = shared.fetchImpl;
+      this.dispatcher = shared.dispatcher;
+      this.ownsDispatcher = false;
+    } else if (options.fetch) {
+      this.fetchImpl = options.fetch as unknown as FetchLike;
+      this.dispatcher = options.dispatcher;
+      this.ownsDispatcher = false;
+    } else {
+      this.fetchImpl = undiciFetch as unknown as FetchLike;
+      this.dispatcher =
+        options.dispatcher ??
+        new Agent({
+          keepAliveTimeout: 10_000,
+          connect: options.tls ? { ...options.tls, ca: options.tls.ca as string | Buffer | Array<string | Buffer> } : {},
+        });
+      this.ownsDispatcher = options.dispatcher === undefined;
+    }
+  }
+
+  /**
+   * Performs a call with retries (when allowed) and returns the validated reply.
+   * @throws FlinkApiError, FlinkConnectionError, FlinkTimeoutError, FlinkResponseError
+   */
+  async request<T>(req: HttpRequest<T>, options: RequestOptions = {}): Promise<T> {
+    const retry = options.retry === undefined ? this.retry : options.retry === false ? false : { ...DEFAULTS.retry, ...options.retry };
+    const context = { idempotent: req.idempotent ?? req.method !== 'POST', streamBody: req.multipart !== undefined };
+    if (retry === false || retry.retries === 0) return this.attempt(req, options, 1);
+    const signal = options.signal;
+    return pRetry((attemptNumber) => this.attempt(req, options, attemptNumber), {
+      retries: retry.retries ?? DEFAULTS.retry.retries,
+      minTimeout: retry.minDelayMs ?? DEFAULTS.retry.minDelayMs,
+      maxTimeout: retry.maxDelayMs ?? DEFAULTS.retry.maxDelayMs,
+      factor: 2,
+      randomize: true,
+      ...(signal ? { signal } : {}),
+      shouldRetry: ({ error }) => isRetryable(error, context),
+      onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
+        // Honour Retry-After: wait what the server asked for, on top of what is left of the backoff.
+        if (retriesLeft > 0 && error instanceof FlinkApiError && error.retryAfterMs !== undefined && isRetryable(error, context)) {
+          await sleep(Math.max(0, error.retryAfterMs - retryDelay), signal);
+        }
+      },
+    });
+  }
+
+  /** Releases the keep-alive connections of the Agent this transport created. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.close();
+  }
+
+  private url(req: HttpRequest<unknown>): URL {
+    const url = new URL(`v1${req.path}`, this.baseUrl);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  private async attempt<T>(req: HttpRequest<T>, options: RequestOptions, attemptNumber: number): Promise<T> {
+    req.onAttempt?.(attemptNumber);
+    const url = this.url(req);
+    const shownPath = redactUrl(url.pathname + url.search);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { ...this.headers, ...options.headers };
+    let body: unknown;
+    if (req.multipart) {
+      Object.assign(headers, req.multipart.headers);
+      body = req.multipart.body;
+    } else if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    }
+    let status: number;
+    let text: string;
+    let responseHeaders: Headers;
+    try {
+      const init: Record<string, unknown> = { method: req.method, headers, signal };
+      if (body !== undefined) init['body'] = body;
+      if (req.multipart) init['duplex'] = 'half';
+      if (this.dispatcher) init['dispatcher'] = this.dispatcher;
+      const res = await this.fetchImpl(url, init);
+      status = res.status;
+      responseHeaders = res.headers;
+      text = await res.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (timeout.aborted) {
+        throw new FlinkTimeoutError(
+          `${req.method} ${shownPath} got no complete reply within ${timeoutMs} ms. The JobManager may be overloaded; raise timeoutMs if this call is legitimately slow.`,
+          { timeoutMs, cause: error },
+        );
+      }
+      throw toConnectionError(error, url);
+    }
+    if (status >= 400) throw this.apiError(req, shownPath, status, text, responseHeaders, url);
+    if (req.text) return text as T;
+    if (!req.schema) return undefined as T;
+    return this.parse(req, shownPath, status, text, responseHeaders, url);
+  }
+
+  private apiError(req: HttpRequest<unknown>, shownPath: string, status: number, text: string, headers: Headers, url: URL): FlinkApiError {
+    const json = tryJson(text);
+    const flinkErrors = (json as { errors?: unknown } | undefined)?.errors;
+    const errors = Array.isArray(flinkErrors) ? flinkErrors.map(String) : text.trim() ? [describeNonJson(text, headers)] : [];
+    let hint: string | undefined;
+    if (req.hints?.[status]) {
+      hint = req.hints[status];
+    } else if (status === 413) {
+      hint =
+        'The body is over the JobManager limit: raise rest.server.max-content-length (default 100 MiB) in the Flink configuration, and any proxy body limit in front of it';
+    } else if (!Array.isArray(flinkErrors)) {
+      hint = nonFlinkHint(url);
+    }
+    return FlinkApiError.from({
+      status,
+      method: req.method,
+      path: shownPath,
+      errors,
+      hint,
+      retryAfterMs: retryAfterMs(headers.get('retry-after')),
+    });
+  }
+
+  private parse<T>(req: HttpRequest<T>, shownPath: string, status: number, text: string, headers: Headers, url: URL): T {
+    const json = tryJson(text);
+    if (json === undefined) {
+      throw new FlinkResponseError(
+        `${req.method} ${shownPath} answered ${describeNonJson(text, headers)}, not Flink's JSON. ${nonFlinkHint(url)}`,
+        { status, body: text },
+      );
+    }
+    const result = req.schema?.safeParse(json);
+    if (!result || result.success) return (result?.data ?? json) as T;
+    const issues = result.error.issues;
+    const summary = issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new FlinkResponseError(`${req.method} ${shownPath} answered JSON of an unexpected shape (${summary}). ${nonFlinkHint(url)}`, {
+      status,
+      body: text,
+      issues,
+    });
+  }
+}
+
+function nonFlinkHint(url: URL): string {
+  return (
+    portHint(url) ??
+    `Is ${redactUrl(url.origin)} the Flink JobManager REST endpoint (usually port 8081), of a version flink-kit supports (1.18 to 2.x)?`
+  );
+}
+
+function describeNonJson(text: string, headers: Headers): string {
+  const type = headers.get('content-type') ?? 'no content type';
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  if (/<html|<!doctype html/i.test(text)) return `an HTML page${title ? ` ("${title}")` : ''} (${type})`;
+  const start = text.trim().slice(0, 120);
+  return start ? `"${start}" (${type})` : `an empty body (${type})`;
+}
+
+function tryJson(text: string): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseBaseUrl(raw: string): URL {
+  const hint = 'Give the JobManager REST URL with its scheme, e.g. http://localhost:8081';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new FlinkInputError(`URL ${JSON.stringify(raw)} has no scheme. ${hint}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new FlinkInputError(`URL ${JSON.stringify(redactUrl(raw))} is not a valid URL. ${hint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FlinkInputError(`URL scheme ${url.protocol} is not supported. ${hint}`);
+  }
+  url.search = '';
+  url.hash = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+function checkPositive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new FlinkInputError(`${name} must be a positive number of milliseconds, got ${value}`);
+  return value;
+}
