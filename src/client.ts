@@ -1,0 +1,115 @@
+import type { z } from 'zod';
+import type { FlinkVersion } from './compat/versions.js';
+import { FlinkInputError } from './errors/flink-error.js';
+import type { ClientOptions, RequestOptions } from './options.js';
+import { ClusterResource } from './resources/cluster.js';
+import { JarsResource } from './resources/jars.js';
+import { JobsResource } from './resources/jobs.js';
+import type { ResourceContext } from './resources/resource.js';
+import { Transport } from './transport/http.js';
+import { type SubmitOptions, type SubmitResult, submit } from './workflows/submit.js';
+
+/** A raw call for routes flink-kit does not model yet (see {@link FlinkClient.request}). */
+export interface RawRequest<T> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below `/v1`, starting with `/`, e.g. `/jobs/<id>/config`. Encode ids yourself. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** zod schema for the reply; without one the parsed JSON is returned unchecked. */
+  schema?: z.ZodType<T>;
+}
+
+/**
+ * Typed client for the Flink REST API (JobManager, usually port 8081).
+ *
+ * @example
+ * ```ts
+ * import { FlinkClient } from 'flink-kit';
+ * const flink = new FlinkClient({ url: 'http://localhost:8081' });
+ * const { jobId } = await flink.submit({ jar: './app.jar', parallelism: 2 });
+ * await flink.close();
+ * ```
+ */
+export class FlinkClient implements AsyncDisposable {
+  /** Overview, TaskManagers, configuration, version, capacity. */
+  readonly cluster: ClusterResource;
+  /** Upload, list, plan, run and delete jars. */
+  readonly jars: JarsResource;
+  /** List, inspect, wait for and cancel jobs. */
+  readonly jobs: JobsResource;
+
+  private readonly transport: Transport;
+  private readonly options: ClientOptions;
+  private versionPromise: Promise<FlinkVersion> | undefined;
+
+  /**
+   * @throws {@link FlinkInputError} for a URL without `http://` or `https://`.
+   */
+  constructor(options: ClientOptions = {}, shared?: FlinkClient) {
+    this.options = options;
+    this.transport = new Transport(options, shared?.transport);
+    const ctx: ResourceContext = { transport: this.transport, version: (o) => this.version(o) };
+    this.cluster = new ClusterResource(ctx);
+    this.jars = new JarsResource(ctx);
+    this.jobs = new JobsResource(ctx);
+  }
+
+  /** The REST base URL this client talks to. */
+  get url(): string {
+    return this.transport.baseUrl.href;
+  }
+
+  /**
+   * A new client with some options changed, sharing this client's connections.
+   * @example const patient = flink.withOptions({ timeoutMs: 120_000 });
+   */
+  withOptions(options: ClientOptions): FlinkClient {
+    return new FlinkClient({ ...this.options, ...options }, this);
+  }
+
+  /**
+   * Upload (or reuse) a jar, check the parallelism against free slots, run it, and wait.
+   * @throws {@link InsufficientSlotsError} before anything is uploaded when slots are short.
+   * @throws {@link FlinkJobFailedError} when the job fails while awaited (the uploaded jar is deleted).
+   * @example
+   * ```ts
+   * const { jobId } = await flink.submit({ jar: './app.jar', parallelism: 4, until: 'RUNNING' });
+   * ```
+   */
+  submit(options: SubmitOptions): Promise<SubmitResult> {
+    return submit(this, options);
+  }
+
+  /**
+   * A raw call for routes not modelled yet; same transport, retries and errors as everything else.
+   * @example const cfg = await flink.request({ method: 'GET', path: `/jobs/${jobId}/config` });
+   */
+  request<T = unknown>(raw: RawRequest<T>, options?: RequestOptions): Promise<T> {
+    if (!raw.path.startsWith('/')) throw new FlinkInputError(`path must start with /, got ${JSON.stringify(raw.path)}`);
+    return this.transport.request<T>(
+      { method: raw.method, path: raw.path, query: raw.query, json: raw.body, schema: (raw.schema ?? ANY) as z.ZodType<T> },
+      options,
+    );
+  }
+
+  /** Closes the keep-alive connections this client opened. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  /** `await using flink = new FlinkClient()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private version(options?: { signal?: AbortSignal }): Promise<FlinkVersion> {
+    this.versionPromise ??= ClusterResource.readVersion(this.cluster, options).catch((error: unknown) => {
+      this.versionPromise = undefined;
+      throw error;
+    });
+    return this.versionPromise;
+  }
+}
+
+const ANY = { safeParse: (data: unknown) => ({ success: true as const, data }) } as unknown as z.ZodType<unknown>;

@@ -1,0 +1,47 @@
+import { FlinkTimeoutError } from '../errors/transport-errors.js';
+import { sleep } from '../internal/sleep.js';
+
+/** One look at the awaited thing: done with a value, or not yet (with what was seen, for messages). */
+export type PollStep<T> = { done: true; value: T } | { done: false; seen?: string };
+
+/** Options of {@link poll}. */
+export interface PollOptions {
+  /** What is awaited, for the timeout message, e.g. "job 3f2b… to reach RUNNING". */
+  what: string;
+  /** Overall deadline in milliseconds. @default 300000 */
+  timeoutMs?: number | undefined;
+  /** Cancels the wait. */
+  signal?: AbortSignal | undefined;
+  /** First delay between looks. @default 100 */
+  minDelayMs?: number | undefined;
+  /** Longest delay between looks (the backoff cap). @default 2000 */
+  maxDelayMs?: number | undefined;
+}
+
+/**
+ * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`)
+ * until it reports done, the deadline passes ({@link FlinkTimeoutError}) or the signal aborts
+ * (rejects with the signal's reason). Errors thrown by `check` end the wait.
+ */
+export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const maxDelay = options.maxDelayMs ?? 2_000;
+  let delay = Math.min(options.minDelayMs ?? 100, maxDelay);
+  const deadline = performance.now() + timeoutMs;
+  let seen: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
+    const step = await check(attempt);
+    if (step.done) return step.value;
+    seen = step.seen ?? seen;
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      throw new FlinkTimeoutError(
+        `timed out after ${timeoutMs} ms waiting for ${options.what}${seen ? ` (last seen: ${seen})` : ''}. Raise timeoutMs if this is expected to take longer.`,
+        { timeoutMs },
+      );
+    }
+    await sleep(Math.min(delay, left), options.signal);
+    delay = Math.min(delay * 1.5, maxDelay);
+  }
+}

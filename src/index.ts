@@ -1,0 +1,18 @@
+/**
+ * flink-kit: a typed client for the Apache Flink REST API.
+ * @packageDocumentation
+ */
+export { FlinkClient, type RawRequest } from './client.js';
+export { FlinkVersion } from './compat/versions.js';
+export * from './errors/index.js';
+export type { ClientOptions, RequestOptions, RetryOptions, TlsOptions } from './options.js';
+export type { Capacity, ClusterResource } from './resources/cluster.js';
+export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
+export type { JobsResource, WaitForOptions, WaitUntil } from './resources/jobs.js';
+export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
+export * as schemas from './schemas/index.js';
+export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
+export type { JobDetails, JobExceptions, JobState, JobSummary, TaskState } from './schemas/jobs.js';
+export { JOB_STATES, TASK_STATES, TERMINAL_JOB_STATES } from './schemas/jobs.js';
+export type { UploadProgress } from './transport/multipart.js';
+export type { SubmitOptions, SubmitResult } from './workflows/submit.js';

@@ -1,0 +1,167 @@
+import { poll } from '../core/poll.js';
+import { FlinkConflictError } from '../errors/api-errors.js';
+import { FlinkJobFailedError } from '../errors/domain-errors.js';
+import { FlinkInputError } from '../errors/flink-error.js';
+import { checkId } from '../internal/ids.js';
+import type { RequestOptions } from '../options.js';
+import {
+  JobDetails,
+  JobExceptions,
+  type JobState,
+  JobStatusReply,
+  type JobSummary,
+  JobsOverview,
+  TERMINAL_JOB_STATES,
+} from '../schemas/jobs.js';
+import { path } from '../transport/path.js';
+import { Resource } from './resource.js';
+
+/** What {@link JobsResource.waitFor} waits for: a job state, or `TERMINAL` for any of FINISHED, CANCELED, FAILED. */
+export type WaitUntil = JobState | 'TERMINAL';
+
+/** Options of {@link JobsResource.waitFor}. */
+export interface WaitForOptions {
+  /** State to wait for. @default 'TERMINAL' */
+  until?: WaitUntil;
+  /** With `until: 'RUNNING'`, also wait until every task runs (not just scheduled). @default true */
+  allTasksRunning?: boolean;
+  /** Overall deadline in milliseconds. @default 300000 */
+  timeoutMs?: number;
+  /** Longest pause between two looks, in milliseconds. @default 2000 */
+  pollIntervalMs?: number;
+  /** Cancels the wait. */
+  signal?: AbortSignal;
+}
+
+const HINT_404 = 'No job with that id on this cluster (finished jobs are kept only for jobstore.expiration-time, 1 hour by default)';
+
+/**
+ * Jobs: list, inspect, wait for, cancel.
+ *
+ * @example
+ * ```ts
+ * await flink.jobs.waitFor(jobId, { until: 'RUNNING' });
+ * await flink.jobs.cancel(jobId);
+ * ```
+ */
+export class JobsResource extends Resource {
+  /**
+   * All jobs the cluster knows, running and recently ended (`GET /jobs/overview`).
+   * @example const running = (await flink.jobs.list()).filter((j) => j.state === 'RUNNING');
+   */
+  list(options?: RequestOptions): Promise<JobSummary[]> {
+    return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverview }, options);
+  }
+
+  /**
+   * One job with its vertices, their parallelism and task states (`GET /jobs/:id`).
+   * @throws {@link FlinkNotFoundError} for an unknown job id.
+   * @example const job = await flink.jobs.get(jobId); job.vertices.map((v) => v.parallelism);
+   */
+  get(jobId: string, options?: RequestOptions): Promise<JobDetails> {
+    return this.ctx.transport.request(
+      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: JobDetails, hints: { 404: HINT_404 } },
+      options,
+    );
+  }
+
+  /**
+   * The job's state only (`GET /jobs/:id/status`), cheaper than {@link get}.
+   * @example if ((await flink.jobs.status(jobId)) === 'FAILED') …
+   */
+  status(jobId: string, options?: RequestOptions): Promise<JobState> {
+    return this.ctx.transport.request(
+      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
+      options,
+    );
+  }
+
+  /**
+   * The job's failure history, newest first, with the root cause extracted from Flink's stack traces.
+   * @example const { rootCause } = await flink.jobs.exceptions(jobId);
+   */
+  exceptions(jobId: string, options?: RequestOptions & { maxExceptions?: number }): Promise<JobExceptions> {
+    return this.ctx.transport.request(
+      {
+        method: 'GET',
+        path: path`/jobs/${checkId('jobId', jobId)}/exceptions`,
+        query: { maxExceptions: options?.maxExceptions },
+        schema: JobExceptions,
+        hints: { 404: HINT_404 },
+      },
+      options,
+    );
+  }
+
+  /**
+   * Cancels a job (no savepoint; see `stop` for that). Returns once Flink accepted the request; a job
+   * that already reached another terminal state is left as it is.
+   * @throws {@link FlinkNotFoundError} for an unknown job id.
+   * @example await flink.jobs.cancel(jobId); await flink.jobs.waitFor(jobId, { until: 'CANCELED' });
+   */
+  async cancel(jobId: string, options?: RequestOptions): Promise<void> {
+    try {
+      await this.ctx.transport.request(
+        { method: 'PATCH', path: path`/jobs/${checkId('jobId', jobId)}`, query: { mode: 'cancel' }, hints: { 404: HINT_404 } },
+        options,
+      );
+    } catch (error) {
+      if (error instanceof FlinkConflictError) return; // already FINISHED / FAILED / CANCELED
+      throw error;
+    }
+  }
+
+  /**
+   * Waits until the job reaches a state, polling with backoff. RUNNING counts only once all tasks run
+   * (unless `allTasksRunning: false`), not while tasks still wait for slots.
+   * @returns the job as last seen.
+   * @throws {@link FlinkJobFailedError} when the job ends in another state (FAILED carries the root cause).
+   * @throws {@link FlinkTimeoutError} when `timeoutMs` passes first.
+   * @example await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 60_000 });
+   */
+  waitFor(jobId: string, options: WaitForOptions = {}): Promise<JobDetails> {
+    checkId('jobId', jobId);
+    const until = options.until ?? 'TERMINAL';
+    if (until !== 'TERMINAL' && typeof until !== 'string')
+      throw new FlinkInputError('until must be a job state such as RUNNING or FINISHED, or TERMINAL');
+    const needTasks = until === 'RUNNING' && options.allTasksRunning !== false;
+    const request = options.signal ? { signal: options.signal } : {};
+    return poll(
+      async () => {
+        const job = await this.get(jobId, request);
+        const state = job.state;
+        if (until === 'TERMINAL' ? TERMINAL_JOB_STATES.has(state) : state === until && (!needTasks || job.allTasksRunning)) {
+          return { done: true, value: job };
+        }
+        if (TERMINAL_JOB_STATES.has(state)) throw await this.endedError(job, until, request);
+        return { done: false, seen: describe(job) };
+      },
+      {
+        what: `job ${jobId} to reach ${until}${needTasks ? ' with all tasks running' : ''}`,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        maxDelayMs: options.pollIntervalMs,
+      },
+    );
+  }
+
+  private async endedError(job: JobDetails, until: string, options: RequestOptions): Promise<FlinkJobFailedError> {
+    let rootCause: string | undefined;
+    if (job.state === 'FAILED') rootCause = (await this.exceptions(job.id, options).catch(() => undefined))?.rootCause;
+    const why = rootCause ? `: ${rootCause}` : '';
+    return new FlinkJobFailedError(`job ${job.id} (${job.name}) ended ${job.state} while waiting for ${until}${why}`, {
+      jobId: job.id,
+      state: job.state,
+      rootCause,
+    });
+  }
+}
+
+function describe(job: JobDetails): string {
+  const counts: Record<string, number> = {};
+  for (const v of job.vertices) for (const [state, n] of Object.entries(v.tasks)) if (n > 0) counts[state] = (counts[state] ?? 0) + n;
+  const tasks = Object.entries(counts)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  return `${job.state}${tasks ? `, tasks: ${tasks}` : ''}`;
+}

@@ -1,0 +1,9 @@
+/**
+ * The zod schemas behind every public type: wire shape in, camelCase out. Useful with
+ * `client.request({ …, schema })` and for validating stored replies.
+ * @packageDocumentation
+ */
+export { DashboardConfig, JobManagerConfig, Overview, TaskManagers } from './cluster.js';
+export { ErrorBody, epochMs, openEnum, TriggerResponse } from './common.js';
+export { JarList, JarPlan, JarRun, JarUpload } from './jars.js';
+export { JOB_STATES, JobDetails, JobExceptions, JobStatusReply, JobsOverview, TASK_STATES, TERMINAL_JOB_STATES } from './jobs.js';

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { rootCauseOf } from '../internal/java-trace.js';
+import { epochMs, openEnum } from './common.js';
+
+/** Every `JobStatus` Flink 1.16–2.3 knows. Note the spelling: CANCELLING but CANCELED. */
+export const JOB_STATES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+] as const;
+/** A job's state (unknown future states come through as plain strings). */
+export type JobState = (typeof JOB_STATES)[number] | (string & {});
+const JobStateSchema = openEnum(JOB_STATES);
+
+/** States a job never leaves. */
+export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FAILED', 'CANCELED', 'FINISHED']);
+
+/** `ExecutionState` of tasks (CANCELING with one L here). */
+export const TASK_STATES = [
+  'CREATED',
+  'SCHEDULED',
+  'DEPLOYING',
+  'RUNNING',
+  'FINISHED',
+  'CANCELING',
+  'CANCELED',
+  'FAILED',
+  'RECONCILING',
+  'INITIALIZING',
+] as const;
+/** A task's execution state. */
+export type TaskState = (typeof TASK_STATES)[number] | (string & {});
+
+const TaskCounts = z.record(z.string(), z.number());
+
+/** `GET /jobs/overview`. */
+export const JobsOverview = z
+  .object({
+    jobs: z.array(
+      z.object({
+        jid: z.string(),
+        name: z.string(),
+        state: JobStateSchema,
+        'start-time': epochMs,
+        'end-time': epochMs,
+        duration: z.number(),
+        tasks: TaskCounts.optional(),
+      }),
+    ),
+  })
+  .transform((w) =>
+    w.jobs.map((j) => ({
+      id: j.jid,
+      name: j.name,
+      state: j.state,
+      startTime: j['start-time'],
+      endTime: j['end-time'],
+      durationMs: j.duration,
+      tasks: upperCaseKeys(j.tasks ?? {}),
+    })),
+  );
+/** One line of the job list. */
+export type JobSummary = z.output<typeof JobsOverview>[number];
+
+/** `GET /jobs/:id`. */
+export const JobDetails = z
+  .object({
+    jid: z.string(),
+    name: z.string(),
+    state: JobStateSchema,
+    'start-time': epochMs,
+    'end-time': epochMs,
+    duration: z.number(),
+    maxParallelism: z.number().optional(),
+    'job-type': z.string().optional(),
+    timestamps: z.record(z.string(), z.number()).optional(),
+    vertices: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        parallelism: z.number().int(),
+        maxParallelism: z.number().int().optional(),
+        status: openEnum(TASK_STATES),
+        'start-time': epochMs,
+        'end-time': epochMs,
+        duration: z.number().optional(),
+        tasks: TaskCounts,
+      }),
+    ),
+    'status-counts': TaskCounts.optional(),
+  })
+  .transform((w) => {
+    const vertices = w.vertices.map((v) => ({
+      id: v.id,
+      name: v.name,
+      parallelism: v.parallelism,
+      maxParallelism: v.maxParallelism,
+      status: v.status as TaskState,
+      startTime: v['start-time'],
+      endTime: v['end-time'],
+      tasks: upperCaseKeys(v.tasks),
+    }));
+    return {
+      id: w.jid,
+      name: w.name,
+      state: w.state,
+      jobType: w['job-type'],
+      startTime: w['start-time'],
+      endTime: w['end-time'],
+      durationMs: w.duration,
+      maxParallelism: w.maxParallelism,
+      vertices,
+      /** Every task of every vertex is RUNNING or FINISHED (and there is at least one RUNNING). */
+      allTasksRunning:
+        vertices.length > 0 &&
+        vertices.every((v) => v.status === 'RUNNING' || v.status === 'FINISHED') &&
+        vertices.some((v) => v.status === 'RUNNING'),
+    };
+  });
+/** A job with its vertices (operators chains), their parallelism and task states. */
+export type JobDetails = z.output<typeof JobDetails>;
+
+/** `GET /jobs/:id/status`. */
+export const JobStatusReply = z.object({ status: JobStateSchema }).transform((w) => w.status as JobState);
+
+const ExceptionInfo = z.object({
+  exceptionName: z.string().optional(),
+  stacktrace: z.string().optional(),
+  timestamp: z.number().optional(),
+  taskName: z.string().nullish(),
+  endpoint: z.string().nullish(),
+  location: z.string().nullish(),
+  taskManagerId: z.string().nullish(),
+  failureLabels: z.record(z.string(), z.string()).optional(),
+});
+
+/** `GET /jobs/:id/exceptions` (old fields ignored; `exceptionHistory` exists from 1.16 on). */
+export const JobExceptions = z
+  .object({
+    'root-exception': z.string().nullish(),
+    exceptionHistory: z
+      .object({
+        entries: z.array(ExceptionInfo.extend({ concurrentExceptions: z.array(ExceptionInfo).optional() })),
+        truncated: z.boolean().optional(),
+      })
+      .optional(),
+  })
+  .transform((w) => {
+    const entries = (w.exceptionHistory?.entries ?? []).map((e) => ({
+      exceptionName: e.exceptionName,
+      message: (e.stacktrace ?? '').split('\n')[0] ?? '',
+      rootCause: rootCauseOf(e.stacktrace),
+      stacktrace: e.stacktrace,
+      timestamp: e.timestamp,
+      taskName: e.taskName ?? undefined,
+      endpoint: e.endpoint ?? e.location ?? undefined,
+      failureLabels: e.failureLabels ?? {},
+    }));
+    const latest = entries[0];
+    return {
+      /** Root cause of the newest failure, in short form (e.g. `ArithmeticException: / by zero`). */
+      rootCause: latest?.rootCause ?? rootCauseOf(w['root-exception'] ?? undefined),
+      entries,
+      truncated: w.exceptionHistory?.truncated ?? false,
+    };
+  });
+/** A job's failure history, newest first, each with its root cause. */
+export type JobExceptions = z.output<typeof JobExceptions>;
+
+/** Task counts come as `running`/`RUNNING` depending on the route; use the ExecutionState spelling. */
+function upperCaseKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toUpperCase(), v]));
+}

@@ -1,0 +1,96 @@
+import type { Readable } from 'node:stream';
+import { InsufficientSlotsError } from '../errors/domain-errors.js';
+import type { RequestOptions } from '../options.js';
+import type { ClusterResource } from '../resources/cluster.js';
+import { checkParallelism, type JarsResource, type RunOptions } from '../resources/jars.js';
+import type { JobsResource } from '../resources/jobs.js';
+import type { JobDetails, JobState } from '../schemas/jobs.js';
+import type { UploadProgress } from '../transport/multipart.js';
+
+/** Options of `client.submit()`: upload (or reuse) a jar, check capacity, run, wait. */
+export interface SubmitOptions extends Omit<RunOptions, 'signal' | 'timeoutMs' | 'retry' | 'headers'> {
+  /** The jar: a path, Buffer or stream to upload, or `{ id }` of a jar already uploaded. */
+  jar: string | Buffer | Readable | { id: string };
+  /** File name for uploads from a Buffer or stream. */
+  filename?: string;
+  /** What to wait for: `SUBMITTED` (don't wait), `RUNNING` (all tasks running) or `FINISHED`. @default 'RUNNING' */
+  until?: 'SUBMITTED' | 'RUNNING' | 'FINISHED';
+  /** Check the parallelism against free slots before anything is uploaded or run. @default true */
+  checkSlots?: boolean;
+  /** Keep the uploaded jar even when the run fails. @default false */
+  keepJar?: boolean;
+  /** Upload progress. */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Deadline of the wait, in milliseconds. @default 300000 */
+  timeoutMs?: number;
+  /** Cancels the whole workflow. */
+  signal?: AbortSignal;
+}
+
+/** What `client.submit()` returns. */
+export interface SubmitResult {
+  jobId: string;
+  /** The jar that was run (uploaded now or given). */
+  jarId: string;
+  /** The job's state when the workflow returned. */
+  state: JobState;
+  /** The job as last seen (absent with `until: 'SUBMITTED'`). */
+  job: JobDetails | undefined;
+}
+
+/** The resources the workflow drives. */
+export interface SubmitDeps {
+  cluster: ClusterResource;
+  jars: JarsResource;
+  jobs: JobsResource;
+}
+
+/**
+ * Upload + preflight + run + wait. Bad input and too little capacity are reported before anything is
+ * uploaded; a jar uploaded here is deleted again when the run or the wait fails (unless `keepJar`).
+ */
+export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<SubmitResult> {
+  const request: RequestOptions = options.signal ? { signal: options.signal } : {};
+  if (options.parallelism !== undefined) checkParallelism(options.parallelism);
+  if (options.parallelism !== undefined && options.checkSlots !== false) {
+    const capacity = await deps.cluster.capacity(request);
+    if (options.parallelism > capacity.slotsAvailable) {
+      throw new InsufficientSlotsError({
+        requested: options.parallelism,
+        available: capacity.slotsAvailable,
+        total: capacity.slotsTotal,
+        taskManagers: capacity.taskManagers,
+        slotsPerTaskManager: capacity.slotsPerTaskManager,
+      });
+    }
+  }
+  const uploaded = isJarRef(options.jar)
+    ? undefined
+    : await deps.jars.upload(options.jar, {
+        ...request,
+        ...(options.filename ? { filename: options.filename } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+  const jarId = uploaded?.id ?? (options.jar as { id: string }).id;
+  try {
+    const { jar: _jar, filename: _f, until: _u, checkSlots: _c, keepJar: _k, onProgress: _p, timeoutMs: _t, signal: _s, ...run } = options;
+    const { jobId } = await deps.jars.run(jarId, { ...run, ...request });
+    const until = options.until ?? 'RUNNING';
+    if (until === 'SUBMITTED') return { jobId, jarId, state: await deps.jobs.status(jobId, request), job: undefined };
+    const job = await deps.jobs.waitFor(jobId, {
+      until,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...request,
+    });
+    return { jobId, jarId, state: job.state, job };
+  } catch (error) {
+    if (uploaded && !options.keepJar) await deps.jars.delete(uploaded.id).catch(() => undefined);
+    throw error;
+  }
+}
+
+function isJarRef(jar: SubmitOptions['jar']): jar is { id: string } {
+  return (
+    typeof jar === 'object' && jar !== null && !Buffer.isBuffer(jar) && typeof (jar as { id?: unknown }).id === 'string' && !('pipe' in jar)
+  );
+}
