@@ -1,0 +1,320 @@
+/**
+ * A real Flink session cluster on 127.0.0.1, assembled from Maven Central (or an unpacked Flink):
+ * one JobManager JVM and N TaskManager JVMs, for tests, examples and local development.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FlinkClient } from '../client.js';
+import { FlinkVersion } from '../compat/versions.js';
+import { poll } from '../core/poll.js';
+import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
+import { FlinkTimeoutError } from '../errors/transport-errors.js';
+import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
+import { clusterConfig, writeClusterConfig } from './config.js';
+import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
+import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
+
+/** Options of {@link startLocalCluster}. Every field is optional. */
+export interface LocalClusterOptions {
+  /** A full version (`1.20.3`) or a line (`1.20`, `1.20.x` = its newest complete patch). @default '1.20' */
+  flinkVersion?: string;
+  /** Use an unpacked Flink distribution (its `lib/`, `bin/`, `examples/`) instead of Maven. */
+  flinkHome?: string;
+  /** Number of TaskManager JVMs. @default 1 */
+  taskManagers?: number;
+  /** Slots per TaskManager (`taskmanager.numberOfTaskSlots`). @default 2 */
+  slotsPerTaskManager?: number;
+  /** REST port on 127.0.0.1; 0 picks a free one. @default 0 */
+  restPort?: number;
+  /** Checkpoint directory shared by all JVMs. Default: `<workDir>/checkpoints` (removed by `stop()`). */
+  checkpointDir?: string;
+  /** Default savepoint directory. Default: `<workDir>/savepoints` (removed by `stop()`). */
+  savepointDir?: string;
+  /** Extra Flink configuration; wins over the defaults. */
+  config?: Record<string, string | number | boolean>;
+  /** Working directory for config, logs and temp files. Default: a fresh temp dir, removed by `stop()`. */
+  workDir?: string;
+  /** Cache for assembled Flink versions and example jars. @default $FLINK_KIT_CACHE or ~/.cache/flink-kit */
+  cacheDir?: string;
+  /** Maven repository whose metadata lists Flink versions. @default Maven Central */
+  mavenRepository?: string;
+  /** JDK to use. @default $JAVA_HOME or `java` on PATH */
+  javaHome?: string;
+  /** Maven executable. @default 'mvn' */
+  mvn?: string;
+  /** How long to wait for all TaskManagers and slots to register, in milliseconds. @default 180000 */
+  startTimeoutMs?: number;
+  /** Progress messages (assembling, starting). @default silent */
+  log?: (line: string) => void;
+}
+
+/** A running local cluster. */
+export interface LocalCluster extends AsyncDisposable {
+  /** REST URL, e.g. `http://127.0.0.1:38123`. */
+  readonly url: string;
+  /** A client connected to it. */
+  readonly client: FlinkClient;
+  /** The exact Flink version running. */
+  readonly flinkVersion: string;
+  /** Working directory (config, logs, temp files). */
+  readonly workDir: string;
+  /** Directory of JobManager and TaskManager logs (`*.log`, `*.out`). */
+  readonly logDir: string;
+  /** Checkpoint directory shared by all JVMs. */
+  readonly checkpointDir: string;
+  /** Default savepoint directory. */
+  readonly savepointDir: string;
+  /** Ids of the TaskManagers started by this cluster that are still alive. */
+  readonly taskManagerIds: readonly string[];
+  /**
+   * Local path of a `flink-examples-streaming` example jar (`WordCount`, `TopSpeedWindowing`, …),
+   * downloaded on first use.
+   */
+  exampleJar(name: string): Promise<string>;
+  /** Starts one more TaskManager and returns its id. */
+  startTaskManager(): Promise<string>;
+  /** Kills one TaskManager JVM (SIGKILL by default, like a crashed pod). */
+  killTaskManager(id: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Stops every JVM and removes the temp directories. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Flink session cluster on 127.0.0.1 and waits until every TaskManager registered its slots.
+ * @throws `FlinkError` for a missing Java or Maven, an unknown version, a port in use or a
+ * TaskManager that never registers; the message names the fix, `details` holds the JVM log tail,
+ * and nothing is left running.
+ * @example
+ * ```ts
+ * import { startLocalCluster } from 'flink-kit/local';
+ * await using flink = await startLocalCluster({ taskManagers: 2, slotsPerTaskManager: 2 });
+ * await flink.client.submit({ jar: await flink.exampleJar('WordCount'), until: 'FINISHED' });
+ * ```
+ */
+export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const log = options.log ?? (() => {});
+  const taskManagers = checkCount('taskManagers', options.taskManagers ?? 1);
+  const slots = checkCount('slotsPerTaskManager', options.slotsPerTaskManager ?? 2);
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
+  const repository = options.mavenRepository ?? MAVEN_CENTRAL;
+  const mvn = options.mvn ?? 'mvn';
+  const java = javaBinary(options.javaHome);
+  if (options.restPort !== undefined && (!Number.isInteger(options.restPort) || options.restPort < 0 || options.restPort > 65535)) {
+    throw new FlinkInputError(`restPort must be 0 (any free port) or 1-65535, got ${options.restPort}`);
+  }
+  await checkJava(java);
+
+  let libEntries: string[];
+  let versionText: string;
+  let exampleDir: string | undefined;
+  if (options.flinkHome) {
+    const home = resolve(options.flinkHome);
+    if (!existsSync(join(home, 'lib')))
+      throw new FlinkInputError(`flinkHome ${home} has no lib/ folder; point it at an unpacked Flink distribution`);
+    libEntries = [join(home, 'lib', '*'), join(home, 'bin', '*')];
+    versionText = await versionOfLib(java, libEntries);
+    exampleDir = join(home, 'examples', 'streaming');
+  } else {
+    await checkMaven(mvn);
+    const resolved = await resolveFlinkLib(parseVersionRequest(options.flinkVersion ?? '1.20'), { cacheDir, repository, mvn, log });
+    libEntries = [join(resolved.lib, '*')];
+    versionText = resolved.version;
+  }
+  const version = FlinkVersion.parse(versionText);
+
+  const ownWorkDir = options.workDir === undefined;
+  const workDir = ownWorkDir ? await mkdtemp(join(tmpdir(), 'flink-kit-')) : resolve(options.workDir as string);
+  const dirs = {
+    conf: join(workDir, 'conf'),
+    log: join(workDir, 'log'),
+    tmp: join(workDir, 'tmp'),
+    checkpoints: resolve(options.checkpointDir ?? join(workDir, 'checkpoints')),
+    savepoints: resolve(options.savepointDir ?? join(workDir, 'savepoints')),
+  };
+  const processes: FlinkProcess[] = [];
+  const cleanup = async () => {
+    await Promise.all(processes.map((p) => stopJvm(p)));
+    if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
+    const restPort = options.restPort || (await freePort());
+    if (options.restPort) await checkPortFree(restPort, 'REST');
+    const rpcPort = await freePort();
+    const config = clusterConfig(
+      {
+        version,
+        confDir: dirs.conf,
+        tmpDir: dirs.tmp,
+        checkpointDir: dirs.checkpoints,
+        savepointDir: dirs.savepoints,
+        restPort,
+        rpcPort,
+        slotsPerTaskManager: slots,
+      },
+      options.config,
+    );
+    await writeClusterConfig(dirs.conf, version, config);
+    const setup: JvmSetup = { java, classpath: libEntries, confDir: dirs.conf, logDir: dirs.log, tmpDir: dirs.tmp };
+    const [jmParams, tmParams] = await Promise.all([resourceParams(setup, 'JM'), resourceParams(setup, 'TM')]);
+
+    log(`starting Flink ${version} on 127.0.0.1:${restPort} (1 JobManager, ${taskManagers} TaskManagers x ${slots} slots)`);
+    processes.push(startJvm(setup, 'jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', jmParams));
+    let nextTm = 1;
+    const startTm = () => {
+      const id = `tm-${nextTm++}`;
+      processes.push(
+        startJvm(setup, id, 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner', tmParams, ['-D', `taskmanager.resource-id=${id}`]),
+      );
+      return id;
+    };
+    for (let i = 0; i < taskManagers; i++) startTm();
+
+    const url = `http://127.0.0.1:${restPort}`;
+    const client = new FlinkClient({ url, retry: false, timeoutMs: 5_000 });
+    const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+    try {
+      await waitUntilReady(client, processes, taskManagers, slots, startTimeoutMs);
+    } finally {
+      await client.close();
+    }
+    log(`Flink ${version} is up at ${url}`);
+
+    let stopped: Promise<void> | undefined;
+    const examples = new Map<string, Promise<string>>();
+    const cluster: LocalCluster = {
+      url,
+      client: new FlinkClient({ url }),
+      flinkVersion: version.raw,
+      workDir,
+      logDir: dirs.log,
+      checkpointDir: dirs.checkpoints,
+      savepointDir: dirs.savepoints,
+      get taskManagerIds() {
+        return processes.filter((p) => p.id !== 'jobmanager' && p.child.exitCode === null && p.child.signalCode === null).map((p) => p.id);
+      },
+      exampleJar(name) {
+        if (exampleDir && existsSync(join(exampleDir, `${name}.jar`))) return Promise.resolve(join(exampleDir, `${name}.jar`));
+        let jar = examples.get(name);
+        if (!jar) {
+          jar = fetchExampleJar(name, version.raw, { cacheDir, repository, mvn, log });
+          jar.catch(() => examples.delete(name));
+          examples.set(name, jar);
+        }
+        return jar;
+      },
+      async startTaskManager() {
+        return startTm();
+      },
+      async killTaskManager(id, signal = 'SIGKILL') {
+        const proc = processes.find((p) => p.id === id);
+        if (!proc) throw new FlinkInputError(`no TaskManager ${id}; running: ${cluster.taskManagerIds.join(', ') || 'none'}`);
+        await stopJvm(proc, 15_000, signal);
+      },
+      stop() {
+        stopped ??= cluster.client.close().then(cleanup);
+        return stopped;
+      },
+      [Symbol.asyncDispose]() {
+        return cluster.stop();
+      },
+    };
+    return cluster;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function waitUntilReady(
+  client: FlinkClient,
+  processes: FlinkProcess[],
+  taskManagers: number,
+  slots: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deaths = processes.map((p) => p.exited.then((how) => ({ p, how })));
+  let died: { p: FlinkProcess; how: string } | undefined;
+  void Promise.race(deaths).then((d) => {
+    died = d;
+  });
+  try {
+    await poll(
+      async () => {
+        if (died) throw await jvmDiedError(died.p, died.how);
+        const overview = await client.cluster.overview().catch(() => undefined);
+        if (overview && overview.taskManagers >= taskManagers && overview.slotsTotal >= taskManagers * slots)
+          return { done: true, value: overview };
+        return {
+          done: false,
+          seen: overview ? `${overview.taskManagers} TaskManagers, ${overview.slotsTotal} slots` : 'REST endpoint not answering yet',
+        };
+      },
+      { what: `${taskManagers} TaskManagers with ${slots} slots each to register`, timeoutMs, minDelayMs: 200, maxDelayMs: 1000 },
+    );
+  } catch (error) {
+    if (error instanceof FlinkTimeoutError) {
+      const logs = await Promise.all(processes.map(async (p) => `--- ${p.logFile}\n${await fileTail(p.logFile, 25)}`));
+      throw new FlinkError(
+        `the local Flink cluster did not come up within ${timeoutMs} ms (${error.message}). See details for the JVM logs; common causes: too little memory for ${taskManagers} TaskManagers, or a firewall on 127.0.0.1.`,
+        { details: logs.join('\n'), cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+async function jvmDiedError(p: FlinkProcess, how: string): Promise<FlinkError> {
+  const out = await fileTail(p.outFile, 30);
+  const logTail = await fileTail(p.logFile, 30);
+  const what = p.id === 'jobmanager' ? 'the JobManager' : `TaskManager ${p.id}`;
+  const portHint = /BindException|Address already in use/.test(out + logTail)
+    ? ' A port it needs is in use: stop the other process or pick another restPort.'
+    : '';
+  return new FlinkError(`${what} JVM exited during start-up (${how}).${portHint} See details for its log tail (${p.logFile}).`, {
+    details: `--- ${p.outFile}\n${out}\n--- ${p.logFile}\n${logTail}`,
+  });
+}
+
+/** Reads the Flink version of a lib folder (for flinkHome) from the flink-dist / flink-runtime jar name. */
+async function versionOfLib(java: string, entries: string[]): Promise<string> {
+  const { readdir } = await import('node:fs/promises');
+  const lib = (entries[0] ?? '').replace(/\/\*$/, '');
+  const names = await readdir(lib);
+  const m = names.map((n) => /^flink-(?:dist|runtime)(?:_[\d.]+)?-(\d+\.\d+\.\d+)\.jar$/.exec(n)?.[1]).find(Boolean);
+  if (m) return m;
+  const result = await runTool(java, ['-cp', entries.join(':'), 'org.apache.flink.runtime.util.EnvironmentInformation']);
+  const v = /Version: (\d+\.\d+\.\d+)/.exec(result.output)?.[1];
+  if (!v) throw new FlinkInputError(`cannot tell the Flink version of ${lib}; expected a flink-dist-<version>.jar in it`);
+  return v;
+}
+
+/**
+ * Local path of a `flink-examples-streaming` example jar for a Flink version, downloaded with Maven
+ * on first use (no cluster needed), e.g. to run WordCount on a remote cluster of that version.
+ * @example const jar = await exampleJar('WordCount', { flinkVersion: (await flink.cluster.overview()).flinkVersion });
+ */
+export async function exampleJar(
+  name: string,
+  options: { flinkVersion: string; cacheDir?: string; mavenRepository?: string; mvn?: string; log?: (line: string) => void },
+): Promise<string> {
+  const mvn = options.mvn ?? 'mvn';
+  await checkMaven(mvn);
+  const v = FlinkVersion.parse(options.flinkVersion);
+  return fetchExampleJar(name, `${v.major}.${v.minor}.${v.patch}`, {
+    cacheDir: resolve(options.cacheDir ?? defaultCacheDir()),
+    repository: options.mavenRepository ?? MAVEN_CENTRAL,
+    mvn,
+    log: options.log ?? (() => {}),
+  });
+}
+
+function checkCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 64)
+    throw new FlinkInputError(`${name} must be an integer from 1 to 64, got ${value}`);
+  return value;
+}
