@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, unit tests, then the integration suite once per Flink version
+# against real local clusters. FLINK_VERSIONS (space-separated) picks the versions; the default is
+# the set CI runs. Integration tests never skip: without Java or Maven they fail with the fix.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+versions="${FLINK_VERSIONS:-1.20 1.18}"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "typecheck"; npx tsc -p tsconfig.json
+step "lint"; npx biome check .
+step "build"; npm run --silent build
+step "api docs"; npx typedoc --treatWarningsAsErrors --emit none
+step "unit tests"; npx vitest run --project unit
+for v in $versions; do
+  step "integration tests against Flink $v"
+  FLINK_VERSION="$v" npx vitest run --project integration
+done
