@@ -85,7 +85,7 @@ export class FlinkClient implements AsyncDisposable {
    * A raw call for routes not modelled yet; same transport, retries and errors as everything else.
    * @example const cfg = await flink.request({ method: 'GET', path: `/jobs/${jobId}/config` });
    */
-  request<T = unknown>(raw: RawRequest<T>, options?: RequestOptions): Promise<T> {
+  async request<T = unknown>(raw: RawRequest<T>, options?: RequestOptions): Promise<T> {
     if (!raw.path.startsWith('/')) throw new FlinkInputError(`path must start with /, got ${JSON.stringify(raw.path)}`);
     return this.transport.request<T>(
       { method: raw.method, path: raw.path, query: raw.query, json: raw.body, schema: (raw.schema ?? ANY) as z.ZodType<T> },

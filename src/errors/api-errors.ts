@@ -74,7 +74,9 @@ function apiErrorMessage(init: FlinkApiErrorInit, rootCause: string | undefined)
 }
 
 function firstLine(text: string): string {
-  const line = (text.split('\n')[0] ?? '').trim();
+  // A 500's second element reads "<Exception on server side:\n<trace>>": its message is on the next line.
+  const body = text.replace(/^<Exception on server side:\s*/, '');
+  const line = (body.split('\n').find((l) => l.trim().length > 0) ?? '').trim();
   // Flink prefixes RestHandlerException messages with the Java class name; keep the message.
-  return line.replace(/^(?:[\w$]+\.)+[\w$]*(?:Exception|Error):\s*/, '').replace(/^<Exception on server side:\s*/, '');
+  return line.replace(/^(?:[\w$]+\.)+[\w$]*(?:Exception|Error):\s*/, '');
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
@@ -167,12 +167,23 @@ export async function resolveFlinkLib(request: VersionRequest, options: ResolveO
   for (const version of candidates.slice(0, 4)) {
     const dir = join(options.cacheDir, `flink-${version}`);
     if (isAssembled(options.cacheDir, version)) return { version, lib: join(dir, 'lib') };
-    options.log(`assembling Flink ${version} from Maven (first use; cached in ${dir})`);
-    const result = await assemble(version, dir, options);
-    if (result === 'ok') return { version, lib: join(dir, 'lib') };
+    // A version known to be incomplete is not retried for a day (each try costs a Maven run).
+    const missingMarker = `${dir}.missing`;
+    const known = await readFile(missingMarker, 'utf8').catch(() => undefined);
+    const fresh = known !== undefined && Date.now() - (await stat(missingMarker)).mtimeMs < 86_400_000;
+    let result: string;
+    if (fresh && !request.exact) {
+      result = known.trim();
+    } else {
+      options.log(`assembling Flink ${version} from Maven (first use; cached in ${dir})`);
+      result = await assemble(version, dir, options);
+      if (result === 'ok') return { version, lib: join(dir, 'lib') };
+      await mkdir(options.cacheDir, { recursive: true });
+      await writeFile(missingMarker, `${result}\n`);
+    }
     failures.push(`${version}: ${result}`);
     if (request.exact) break;
-    options.log(`Flink ${version} cannot be assembled (${result}); trying the previous patch release`);
+    options.log(`Flink ${version} cannot be assembled (${result}); using the previous patch release`);
   }
   throw new FlinkError(
     `could not assemble Flink ${request.exact ?? `${request.line}.x`} from ${options.repository}: ${failures.join('; ')}. ` +

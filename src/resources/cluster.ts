@@ -26,7 +26,7 @@ export class ClusterResource extends Resource {
    * Version, TaskManagers, slots and job counts (`GET /overview`).
    * @example const o = await flink.cluster.overview(); console.log(o.taskManagers, o.slotsAvailable);
    */
-  overview(options?: RequestOptions): Promise<Overview> {
+  async overview(options?: RequestOptions): Promise<Overview> {
     return this.ctx.transport.request({ method: 'GET', path: '/overview', schema: Overview }, options);
   }
 
@@ -34,7 +34,7 @@ export class ClusterResource extends Resource {
    * The registered TaskManagers with their slots (`GET /taskmanagers`).
    * @example for (const tm of await flink.cluster.taskManagers()) console.log(tm.id, tm.slotsFree);
    */
-  taskManagers(options?: RequestOptions): Promise<TaskManager[]> {
+  async taskManagers(options?: RequestOptions): Promise<TaskManager[]> {
     return this.ctx.transport.request({ method: 'GET', path: '/taskmanagers', schema: TaskManagers }, options);
   }
 
@@ -42,7 +42,7 @@ export class ClusterResource extends Resource {
    * Dashboard configuration: version and enabled web features such as jar submission (`GET /config`).
    * @example const { features } = await flink.cluster.config(); if (!features.webSubmit) console.log('no /jars');
    */
-  config(options?: RequestOptions): Promise<DashboardConfig> {
+  async config(options?: RequestOptions): Promise<DashboardConfig> {
     return this.ctx.transport.request({ method: 'GET', path: '/config', schema: DashboardConfig }, options);
   }
 
@@ -50,7 +50,7 @@ export class ClusterResource extends Resource {
    * The JobManager's effective configuration as a key/value record (`GET /jobmanager/config`).
    * @example const conf = await flink.cluster.jobManagerConfig(); conf['state.savepoints.dir'];
    */
-  jobManagerConfig(options?: RequestOptions): Promise<Record<string, string>> {
+  async jobManagerConfig(options?: RequestOptions): Promise<Record<string, string>> {
     return this.ctx.transport.request({ method: 'GET', path: '/jobmanager/config', schema: JobManagerConfig }, options);
   }
 
@@ -81,7 +81,7 @@ export class ClusterResource extends Resource {
    * The stdout of one TaskManager (what `print()` sinks write), as text.
    * @example const out = await flink.cluster.taskManagerStdout('tm-1');
    */
-  taskManagerStdout(taskManagerId: string, options?: RequestOptions): Promise<string> {
+  async taskManagerStdout(taskManagerId: string, options?: RequestOptions): Promise<string> {
     return this.ctx.transport.request<string>({ method: 'GET', path: path`/taskmanagers/${taskManagerId}/stdout`, text: true }, options);
   }
 

@@ -88,7 +88,7 @@ export class JarsResource extends Resource {
    * The jars the JobManager holds (uploads are lost when it restarts).
    * @example for (const jar of await flink.jars.list()) console.log(jar.id, jar.entryClasses);
    */
-  list(options?: RequestOptions): Promise<JarInfo[]> {
+  async list(options?: RequestOptions): Promise<JarInfo[]> {
     return this.ctx.transport.request({ method: 'GET', path: '/jars', schema: JarList }, options);
   }
 
@@ -209,13 +209,12 @@ function isDuplicateJob(error: FlinkApiError): boolean {
   return error.errors.some((e) => e.includes('DuplicateJobSubmissionException'));
 }
 
-/** Flink answers 400 "… does not exist" for unknown jars; surface it as a not-found error. */
+/** Flink answers "… does not exist" with 400 or 500 for unknown jars; surface it as a not-found error. */
 function jarNotFound(jarId: string) {
   return (error: unknown): never => {
     if (
       error instanceof FlinkApiError &&
       !(error instanceof FlinkNotFoundError) &&
-      error.status === 400 &&
       error.errors.some((e) => /does not exist|could not be found/i.test(e) && e.includes(jarId))
     ) {
       throw new FlinkNotFoundError({

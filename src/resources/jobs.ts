@@ -49,7 +49,7 @@ export class JobsResource extends Resource {
    * All jobs the cluster knows, running and recently ended (`GET /jobs/overview`).
    * @example const running = (await flink.jobs.list()).filter((j) => j.state === 'RUNNING');
    */
-  list(options?: RequestOptions): Promise<JobSummary[]> {
+  async list(options?: RequestOptions): Promise<JobSummary[]> {
     return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverview }, options);
   }
 
@@ -58,7 +58,7 @@ export class JobsResource extends Resource {
    * @throws {@link FlinkNotFoundError} for an unknown job id.
    * @example const job = await flink.jobs.get(jobId); job.vertices.map((v) => v.parallelism);
    */
-  get(jobId: string, options?: RequestOptions): Promise<JobDetails> {
+  async get(jobId: string, options?: RequestOptions): Promise<JobDetails> {
     return this.ctx.transport.request(
       { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: JobDetails, hints: { 404: HINT_404 } },
       options,
@@ -69,7 +69,7 @@ export class JobsResource extends Resource {
    * The job's state only (`GET /jobs/:id/status`), cheaper than {@link get}.
    * @example if ((await flink.jobs.status(jobId)) === 'FAILED') …
    */
-  status(jobId: string, options?: RequestOptions): Promise<JobState> {
+  async status(jobId: string, options?: RequestOptions): Promise<JobState> {
     return this.ctx.transport.request(
       { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
       options,
@@ -80,7 +80,7 @@ export class JobsResource extends Resource {
    * The job's failure history, newest first, with the root cause extracted from Flink's stack traces.
    * @example const { rootCause } = await flink.jobs.exceptions(jobId);
    */
-  exceptions(jobId: string, options?: RequestOptions & { maxExceptions?: number }): Promise<JobExceptions> {
+  async exceptions(jobId: string, options?: RequestOptions & { maxExceptions?: number }): Promise<JobExceptions> {
     return this.ctx.transport.request(
       {
         method: 'GET',
@@ -119,7 +119,7 @@ export class JobsResource extends Resource {
    * @throws {@link FlinkTimeoutError} when `timeoutMs` passes first.
    * @example await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 60_000 });
    */
-  waitFor(jobId: string, options: WaitForOptions = {}): Promise<JobDetails> {
+  async waitFor(jobId: string, options: WaitForOptions = {}): Promise<JobDetails> {
     checkId('jobId', jobId);
     const until = options.until ?? 'TERMINAL';
     if (until !== 'TERMINAL' && typeof until !== 'string')

@@ -121,7 +121,7 @@ export const JobDetails = z
       /** Every task of every vertex is RUNNING or FINISHED (and there is at least one RUNNING). */
       allTasksRunning:
         vertices.length > 0 &&
-        vertices.every((v) => v.status === 'RUNNING' || v.status === 'FINISHED') &&
+        vertices.every((v) => (v.status === 'RUNNING' || v.status === 'FINISHED') && !hasWaitingTasks(v.tasks)) &&
         vertices.some((v) => v.status === 'RUNNING'),
     };
   });
@@ -174,6 +174,14 @@ export const JobExceptions = z
   });
 /** A job's failure history, newest first, each with its root cause. */
 export type JobExceptions = z.output<typeof JobExceptions>;
+
+/**
+ * Some subtask is neither RUNNING nor FINISHED. Needed besides the vertex status, which Flink
+ * aggregates to RUNNING as soon as one subtask runs, even while others still wait for a slot.
+ */
+function hasWaitingTasks(tasks: Record<string, number>): boolean {
+  return Object.entries(tasks).some(([state, n]) => n > 0 && state !== 'RUNNING' && state !== 'FINISHED');
+}
 
 /** Task counts come as `running`/`RUNNING` depending on the route; use the ExecutionState spelling. */
 function upperCaseKeys(record: Record<string, number>): Record<string, number> {

@@ -230,7 +230,7 @@ function tryJson(text: string): unknown {
 
 function parseBaseUrl(raw: string): URL {
   const hint = 'Give the JobManager REST URL with its scheme, e.g. http://localhost:8081';
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new FlinkInputError(`URL ${JSON.stringify(raw)} has no scheme. ${hint}`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new FlinkInputError(`URL ${JSON.stringify(redactUrl(raw))} has no scheme. ${hint}`);
   let url: URL;
   try {
     url = new URL(raw);
@@ -239,6 +239,12 @@ function parseBaseUrl(raw: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new FlinkInputError(`URL scheme ${url.protocol} is not supported. ${hint}`);
+  }
+  if (url.username || url.password) {
+    // fetch refuses URLs with credentials, and its error would carry them into our messages.
+    throw new FlinkInputError(
+      `URL ${JSON.stringify(redactUrl(url.href))} holds credentials; pass them as headers instead, e.g. headers: { authorization: 'Basic …' }`,
+    );
   }
   url.search = '';
   url.hash = '';

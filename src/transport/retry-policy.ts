@@ -40,8 +40,9 @@ export function isRetryable(error: unknown, context: RetryContext): boolean {
   if (!context.idempotent) return false;
   // Our own per-attempt timeout: the server may just be slow.
   if (error instanceof FlinkTimeoutError) return true;
-  // Nothing answered, but it may a moment later.
-  if (error instanceof FlinkConnectionError) return error.code !== undefined && RETRYABLE_CODES.has(error.code);
+  // Nothing answered, but it may a moment later. A failure without a code is one whose fetch hid the
+  // cause (an injected fetch reports a reset socket as a bare "fetch failed"): treat it as transient.
+  if (error instanceof FlinkConnectionError) return error.code === undefined || RETRYABLE_CODES.has(error.code);
   if (error instanceof FlinkApiError) return RETRYABLE_STATUSES.has(error.status);
   // Bad input, wrong reply shapes and everything else are final.
   return false;

@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalCluster, type LocalClusterOptions, startLocalCluster } from '../../src/local/index.ts';
+
+/** The Flink version (or line) this integration run targets; scripts/test.sh sets it per run. */
+export const FLINK_VERSION = process.env['FLINK_VERSION'] ?? '1.20';
+
+/** Starts a real local cluster of the version under test (2 TaskManagers x 2 slots by default). */
+export function startTestCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  return startLocalCluster({
+    flinkVersion: FLINK_VERSION,
+    taskManagers: 2,
+    slotsPerTaskManager: 2,
+    log: (line) => console.log(`[local ${FLINK_VERSION}] ${line}`),
+    ...options,
+  });
+}
+
+/** PIDs of JVMs whose command line mentions `needle` (e.g. a cluster's work dir). */
+export function jvmPids(needle: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => pid !== process.pid);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** A directory with a text file, as input for WordCount's continuous (never-ending) file mode. */
+export function wordInputDir(text = 'to be or not to be that is the question\n'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flink-kit-input-'));
+  writeFileSync(join(dir, 'words.txt'), text);
+  return dir;
+}
+
+/** Args that make WordCount a long-running streaming job: it watches `dir` for new files forever. */
+export function continuousWordCountArgs(dir: string): string[] {
+  return ['--input', dir, '--discovery-interval', '1s'];
+}
+
+/** `(word,count)` lines (optionally `N> `-prefixed) -> the final count per word. */
+export function wordCounts(stdout: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of stdout.matchAll(/^(?:\d+> )?\((.+),(\d+)\)$/gm)) {
+    const word = m[1] as string;
+    counts.set(word, Math.max(counts.get(word) ?? 0, Number(m[2])));
+  }
+  return counts;
+}
