@@ -1,0 +1,79 @@
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { FlinkClient } from '../../src/client.js';
+import { FlinkApiError } from '../../src/errors/api-errors.js';
+import { FlinkInputError } from '../../src/errors/flink-error.js';
+import { FlinkResponseError } from '../../src/errors/transport-errors.js';
+import { caught } from '../fakes/caught.js';
+import { flinkErrors, JOB_ID, overview } from '../fakes/flink-replies.js';
+import { api, FLINK_URL, fakeClient, useFakeFlink } from '../fakes/msw.js';
+
+const flink = useFakeFlink();
+const { server } = flink;
+
+describe('FlinkClient', () => {
+  it('url is the REST base with a trailing slash', () => {
+    expect(fakeClient().url).toBe(`${FLINK_URL}/`);
+  });
+
+  it('request sends a raw call below /v1 with query and JSON body, and validates with the schema', async () => {
+    let seen: unknown;
+    server.use(
+      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
+        seen = { body: await request.json(), type: request.headers.get('content-type') };
+        return HttpResponse.json({ 'request-id': 'fedcba9876543210fedcba9876543210' }, { status: 202 });
+      }),
+    );
+    const reply = await fakeClient().request({
+      method: 'POST',
+      path: `/jobs/${JOB_ID}/stop`,
+      query: { x: 1, skipped: undefined },
+      body: { drain: false },
+      schema: z.object({ 'request-id': z.string() }),
+    });
+    expect(reply).toEqual({ 'request-id': 'fedcba9876543210fedcba9876543210' });
+    expect(seen).toEqual({ body: { drain: false }, type: 'application/json' });
+    expect(flink.calls()).toEqual([`POST /v1/jobs/${JOB_ID}/stop?x=1`]);
+  });
+
+  it('request without a schema returns the parsed JSON unchecked', async () => {
+    server.use(http.get(api(`/jobs/${JOB_ID}/config`), () => HttpResponse.json({ jid: JOB_ID, 'execution-config': {} })));
+    expect(await fakeClient().request({ method: 'GET', path: `/jobs/${JOB_ID}/config` })).toEqual({ jid: JOB_ID, 'execution-config': {} });
+  });
+
+  it('request with a schema the reply does not match is a FlinkResponseError', async () => {
+    server.use(http.get(api('/whatever'), () => HttpResponse.json({ a: 'x' })));
+    await caught(fakeClient().request({ method: 'GET', path: '/whatever', schema: z.object({ a: z.number() }) }), FlinkResponseError);
+  });
+
+  it('request refuses a path without a leading /, sending nothing', async () => {
+    const error = await caught(fakeClient().request({ method: 'GET', path: 'jobs' }), FlinkInputError);
+    expect(error.message).toBe('path must start with /, got "jobs"');
+    expect(flink.requests).toHaveLength(0);
+  });
+
+  it('withOptions derives a client with changed options and leaves the original alone', async () => {
+    let calls = 0;
+    server.use(
+      http.get(api('/overview'), () =>
+        ++calls <= 2 ? HttpResponse.json(flinkErrors('busy'), { status: 503 }) : HttpResponse.json(overview()),
+      ),
+    );
+    const client = fakeClient({ headers: { 'x-team': 'data' } });
+    const strict = client.withOptions({ retry: false });
+    await caught(strict.cluster.overview(), FlinkApiError);
+    await expect(client.cluster.overview()).resolves.toMatchObject({ taskManagers: 2 });
+    expect(calls).toBe(3);
+    expect(flink.requests.every((r) => r.headers.get('x-team') === 'data')).toBe(true);
+    expect(strict.url).toBe(client.url);
+  });
+
+  it('close and async dispose resolve for an injected fetch', async () => {
+    const client = fakeClient();
+    await expect(client.close()).resolves.toBeUndefined();
+    {
+      await using _scoped = new FlinkClient({ url: FLINK_URL });
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { poll } from '../../../src/core/poll.js';
+import { FlinkTimeoutError } from '../../../src/errors/transport-errors.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Fake clock: setTimeout and performance.now move only when the test says so. */
+function fakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+}
+
+describe('poll', () => {
+  it('returns the value of the first look that is done, counting attempts from 1', async () => {
+    const attempts: number[] = [];
+    const value = await poll(
+      async (attempt) => {
+        attempts.push(attempt);
+        return attempt === 3 ? { done: true, value: 'ready' } : { done: false };
+      },
+      { what: 'x', minDelayMs: 1, maxDelayMs: 1 },
+    );
+    expect(value).toBe('ready');
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('waits min, x1.5, ..., up to the cap between looks', async () => {
+    fakeClock();
+    const lookedAt: number[] = [];
+    const start = performance.now();
+    const pending = poll(
+      async () => {
+        lookedAt.push(performance.now() - start);
+        return lookedAt.length === 6 ? { done: true, value: lookedAt } : { done: false };
+      },
+      { what: 'x', minDelayMs: 100, maxDelayMs: 300, timeoutMs: 60_000 },
+    );
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(pending).resolves.toEqual([0, 100, 250, 475, 775, 1075]);
+  });
+
+  it('stops at the deadline with a FlinkTimeoutError naming what was awaited and the last thing seen', async () => {
+    fakeClock();
+    let looks = 0;
+    const pending = poll(
+      async () => {
+        looks++;
+        return { done: false, seen: looks === 1 ? 'CREATED' : 'RUNNING, tasks: 1 SCHEDULED' };
+      },
+      { what: 'job 0123 to reach RUNNING', minDelayMs: 20, maxDelayMs: 20, timeoutMs: 100 },
+    );
+    const outcome = expect(pending).rejects.toThrow(FlinkTimeoutError);
+    await vi.advanceTimersByTimeAsync(100);
+    await outcome;
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toMatchObject({ timeoutMs: 100 });
+    expect((error as Error).message).toBe(
+      'timed out after 100 ms waiting for job 0123 to reach RUNNING (last seen: RUNNING, tasks: 1 SCHEDULED). Raise timeoutMs if this is expected to take longer.',
+    );
+    expect(looks).toBe(6); // at 0, 20, 40, 60, 80 and 100 ms
+  });
+
+  it('never sleeps past the deadline, even when the backoff is longer', async () => {
+    fakeClock();
+    let looks = 0;
+    const pending = poll(
+      async () => {
+        looks++;
+        return { done: false };
+      },
+      { what: 'x', minDelayMs: 10_000, maxDelayMs: 10_000, timeoutMs: 50 },
+    );
+    const outcome = expect(pending).rejects.toThrow('timed out after 50 ms waiting for x. Raise timeoutMs');
+    // 50 ms of clock are enough: the one wait is cut to what is left of the deadline.
+    await vi.advanceTimersByTimeAsync(50);
+    await outcome;
+    expect(looks).toBe(2);
+  });
+
+  it('keeps the last "seen" when later looks report none', async () => {
+    fakeClock();
+    let looks = 0;
+    const pending = poll(async () => (++looks === 1 ? { done: false, seen: 'INITIALIZING' } : { done: false }), {
+      what: 'x',
+      minDelayMs: 10,
+      timeoutMs: 30,
+    });
+    const outcome = expect(pending).rejects.toThrow('(last seen: INITIALIZING)');
+    await vi.advanceTimersByTimeAsync(30);
+    await outcome;
+  });
+
+  it('ends the wait when a look throws, with that error', async () => {
+    const failure = new Error('job lookup failed');
+    let looks = 0;
+    await expect(
+      poll(
+        async () => {
+          looks++;
+          if (looks === 2) throw failure;
+          return { done: false };
+        },
+        { what: 'x', minDelayMs: 1 },
+      ),
+    ).rejects.toBe(failure);
+    expect(looks).toBe(2);
+  });
+
+  it('rejects with the reason of a signal aborted during a wait, without looking again', async () => {
+    const controller = new AbortController();
+    const reason = new Error('user cancelled');
+    let looks = 0;
+    const pending = poll(
+      async () => {
+        looks++;
+        queueMicrotask(() => controller.abort(reason));
+        return { done: false };
+      },
+      { what: 'x', minDelayMs: 60_000, timeoutMs: 600_000, signal: controller.signal },
+    );
+    await expect(pending).rejects.toBe(reason);
+    expect(looks).toBe(1);
+  });
+
+  it('does not look at all when the signal is already aborted', async () => {
+    const reason = new Error('already cancelled');
+    const check = vi.fn(async () => ({ done: true as const, value: 1 }));
+    await expect(poll(check, { what: 'x', signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(check).not.toHaveBeenCalled();
+  });
+});
