@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -241,7 +242,7 @@ export interface ExampleOptions {
 
 /**
  * Local path of a `flink-examples-streaming` classifier jar (`WordCount`, `TopSpeedWindowing`, …),
- * downloaded with Maven on first use. Prefers the cluster's exact version; Maven Central lacks some
+ * downloaded on first use. Prefers the cluster's exact version; Maven Central lacks some
  * (e.g. no 1.20.3 examples), so it falls back to the newest of the same minor line; examples run
  * across patch releases of a line, not across lines.
  */
@@ -257,22 +258,8 @@ export async function fetchExampleJar(name: string, flinkVersion: string, option
   for (const version of candidates) {
     const target = join(options.cacheDir, 'examples', version, `${name}.jar`);
     if (existsSync(target)) return target;
-    const dir = join(options.cacheDir, 'examples', version);
-    await mkdir(dir, { recursive: true });
-    const result = await runTool(
-      options.mvn,
-      [
-        '-B',
-        '-q',
-        'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy',
-        `-Dartifact=org.apache.flink:flink-examples-streaming:${version}:jar:${name}`,
-        `-DoutputDirectory=${dir}`,
-      ],
-      { cwd: dir },
-    );
-    const downloaded = join(dir, `flink-examples-streaming-${version}-${name}.jar`);
-    if (result.code === 0 && existsSync(downloaded)) {
-      await rename(downloaded, target);
+    await mkdir(join(options.cacheDir, 'examples', version), { recursive: true });
+    if ((await download(examplePath(version, name), options.repository, target)) || (await mavenCopy(version, name, target, options.mvn))) {
       if (version !== flinkVersion) options.log(`example ${name} ${flinkVersion} is not on Maven Central; using ${version}`);
       return target;
     }
@@ -282,6 +269,54 @@ export async function fetchExampleJar(name: string, flinkVersion: string, option
     `example jar ${name} for Flink ${line} is not available from ${options.repository} (tried flink-examples-streaming ${tried.join(', ')}). ` +
       'Known classifiers: WordCount, TopSpeedWindowing, SocketWindowWordCount, WindowJoin; for a long-running job on any version, run WordCount with --input <dir> --discovery-interval 1s.',
   );
+}
+
+function examplePath(version: string, name: string): string {
+  return `org/apache/flink/flink-examples-streaming/${version}/flink-examples-streaming-${version}-${name}.jar`;
+}
+
+/**
+ * Downloads one file of the repository, checked against its published SHA-1. The example jars have
+ * no dependencies, and Maven cannot fetch them where a parent pom is missing (this mirror lacks
+ * flink-examples:2.3.0's), so they are fetched directly. False when the file is not there.
+ */
+async function download(path: string, repository: string, target: string): Promise<boolean> {
+  const url = `${repository.replace(/\/$/, '')}/${path}`;
+  const signal = AbortSignal.timeout(120_000);
+  const [jar, sha1] = await Promise.all([
+    fetch(url, { signal }).catch(() => undefined),
+    fetch(`${url}.sha1`, { signal }).catch(() => undefined),
+  ]);
+  if (!jar?.ok || !jar.body) return false;
+  const expected = sha1?.ok ? (await sha1.text()).trim().split(/\s+/)[0] : undefined;
+  const bytes = Buffer.from(await jar.arrayBuffer());
+  const actual = createHash('sha1').update(bytes).digest('hex');
+  if (expected && expected !== actual)
+    throw new FlinkError(`${url} does not match its SHA-1 (${actual} != ${expected}); the download was corrupted, try again.`);
+  const scratch = `${target}.part-${process.pid}`;
+  await writeFile(scratch, bytes);
+  await rename(scratch, target);
+  return true;
+}
+
+/** The same through Maven (honours mirrors in ~/.m2/settings.xml). */
+async function mavenCopy(version: string, name: string, target: string, mvn: string): Promise<boolean> {
+  const dir = join(target, '..');
+  const result = await runTool(
+    mvn,
+    [
+      '-B',
+      '-q',
+      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy',
+      `-Dartifact=org.apache.flink:flink-examples-streaming:${version}:jar:${name}`,
+      `-DoutputDirectory=${dir}`,
+    ],
+    { cwd: dir },
+  ).catch(() => undefined);
+  const downloaded = join(dir, `flink-examples-streaming-${version}-${name}.jar`);
+  if (result?.code !== 0 || !existsSync(downloaded)) return false;
+  await rename(downloaded, target);
+  return true;
 }
 
 /** The last `lines` lines of a text. */

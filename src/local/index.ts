@@ -294,8 +294,8 @@ async function versionOfLib(java: string, entries: string[]): Promise<string> {
 }
 
 /**
- * Local path of a `flink-examples-streaming` example jar for a Flink version, downloaded with Maven
- * on first use (no cluster needed), e.g. to run WordCount on a remote cluster of that version.
+ * Local path of a `flink-examples-streaming` example jar for a Flink version, downloaded on first
+ * use (no cluster needed), e.g. to run WordCount on a remote cluster of that version.
  * @example const jar = await exampleJar('WordCount', { flinkVersion: (await flink.cluster.overview()).flinkVersion });
  */
 export async function exampleJar(
@@ -303,7 +303,6 @@ export async function exampleJar(
   options: { flinkVersion: string; cacheDir?: string; mavenRepository?: string; mvn?: string; log?: (line: string) => void },
 ): Promise<string> {
   const mvn = options.mvn ?? 'mvn';
-  await checkMaven(mvn);
   const v = FlinkVersion.parse(options.flinkVersion);
   return fetchExampleJar(name, `${v.major}.${v.minor}.${v.patch}`, {
     cacheDir: resolve(options.cacheDir ?? defaultCacheDir()),
