@@ -2,12 +2,15 @@ import type { z } from 'zod';
 import type { FlinkVersion } from './compat/versions.js';
 import { FlinkInputError } from './errors/flink-error.js';
 import type { ClientOptions, RequestOptions } from './options.js';
+import { CheckpointsResource } from './resources/checkpoints.js';
 import { ClusterResource } from './resources/cluster.js';
 import { JarsResource } from './resources/jars.js';
 import { JobsResource } from './resources/jobs.js';
-import type { ResourceContext } from './resources/resource.js';
+import { type ResourceContext, RunRegistry } from './resources/resource.js';
+import { SavepointsResource } from './resources/savepoints.js';
 import { Transport } from './transport/http.js';
 import { type SubmitOptions, type SubmitResult, submit } from './workflows/submit.js';
+import { type UpgradeOptions, type UpgradeResult, upgrade } from './workflows/upgrade.js';
 
 /** A raw call for routes flink-kit does not model yet (see {@link FlinkClient.request}). */
 export interface RawRequest<T> {
@@ -36,8 +39,14 @@ export class FlinkClient implements AsyncDisposable {
   readonly cluster: ClusterResource;
   /** Upload, list, plan, run and delete jars. */
   readonly jars: JarsResource;
-  /** List, inspect, wait for and cancel jobs. */
+  /** List, inspect, wait for, cancel and stop jobs. */
   readonly jobs: JobsResource;
+  /** Trigger, await and dispose savepoints. */
+  readonly savepoints: SavepointsResource;
+  /** Checkpoint statistics, configuration, triggers and a live watch. */
+  readonly checkpoints: CheckpointsResource;
+  /** @internal How this client started its jobs, for `upgrade()` rollbacks. */
+  readonly runs: RunRegistry;
 
   private readonly transport: Transport;
   private readonly options: ClientOptions;
@@ -49,10 +58,13 @@ export class FlinkClient implements AsyncDisposable {
   constructor(options: ClientOptions = {}, shared?: FlinkClient) {
     this.options = options;
     this.transport = new Transport(options, shared?.transport);
-    const ctx: ResourceContext = { transport: this.transport, version: (o) => this.version(o) };
+    this.runs = shared?.runs ?? new RunRegistry();
+    const ctx: ResourceContext = { transport: this.transport, runs: this.runs, version: (o) => this.version(o) };
     this.cluster = new ClusterResource(ctx);
     this.jars = new JarsResource(ctx);
     this.jobs = new JobsResource(ctx);
+    this.savepoints = new SavepointsResource(ctx, this.jobs);
+    this.checkpoints = new CheckpointsResource(ctx);
   }
 
   /** The REST base URL this client talks to. */
@@ -79,6 +91,23 @@ export class FlinkClient implements AsyncDisposable {
    */
   submit(options: SubmitOptions): Promise<SubmitResult> {
     return submit(this, options);
+  }
+
+  /**
+   * Upgrades a running job: stop with savepoint, run the new jar (or the same at a new parallelism)
+   * from it, wait until all tasks run, confirm the restore from checkpoint statistics. If the new job
+   * fails to come up, the previous version is started again from the same savepoint.
+   * @throws {@link InsufficientSlotsError} before stopping anything when the new parallelism does not fit.
+   * @throws {@link FlinkUpgradeError} when the new job failed: says whether the rollback ran, carries the savepoint path.
+   * @throws {@link FlinkOperationError} when the savepoint failed (the old job keeps running).
+   * @example
+   * ```ts
+   * const next = await flink.upgrade(jobId, { jar: './app-v2.jar', parallelism: 4 });
+   * // { previousJobId, savepointPath, jobId, restoredCheckpointId, jarId }
+   * ```
+   */
+  upgrade(jobId: string, options?: UpgradeOptions): Promise<UpgradeResult> {
+    return upgrade(this, jobId, options);
   }
 
   /**

@@ -11,15 +11,59 @@ export class FlinkOperationError extends FlinkError {
   readonly failureCause: string | undefined;
   /** The innermost cause from Flink's stack trace, in short form. */
   readonly rootCause: string | undefined;
+  /** A savepoint that was written although the operation failed afterwards (stop-with-savepoint). */
+  readonly savepointPath: string | undefined;
 
   constructor(
     message: string,
-    init: FlinkErrorOptions & { operation: string; failureCause?: string | undefined; rootCause?: string | undefined },
+    init: FlinkErrorOptions & {
+      operation: string;
+      failureCause?: string | undefined;
+      rootCause?: string | undefined;
+      savepointPath?: string | undefined;
+    },
   ) {
     super(message, init);
     this.operation = init.operation;
     this.failureCause = init.failureCause;
     this.rootCause = init.rootCause;
+    this.savepointPath = init.savepointPath;
+  }
+}
+
+/**
+ * `upgrade()` could not bring the new job up after the old one was stopped. Says what failed and
+ * whether the rollback (the previous jar, started from the same savepoint) ran; always carries the
+ * savepoint path. The failure is the `cause`.
+ */
+export class FlinkUpgradeError extends FlinkError {
+  /** The job that was stopped with a savepoint. */
+  readonly previousJobId: string;
+  /** The savepoint taken from it: restore from here by hand if nothing runs. */
+  readonly savepointPath: string;
+  /** The new job, when it was created. */
+  readonly failedJobId: string | undefined;
+  /** True when the previous jar runs again from the savepoint. */
+  readonly rolledBack: boolean;
+  /** The job started by the rollback. */
+  readonly rollbackJobId: string | undefined;
+
+  constructor(
+    message: string,
+    init: FlinkErrorOptions & {
+      previousJobId: string;
+      savepointPath: string;
+      failedJobId?: string | undefined;
+      rolledBack: boolean;
+      rollbackJobId?: string | undefined;
+    },
+  ) {
+    super(message, init);
+    this.previousJobId = init.previousJobId;
+    this.savepointPath = init.savepointPath;
+    this.failedJobId = init.failedJobId;
+    this.rolledBack = init.rolledBack;
+    this.rollbackJobId = init.rollbackJobId;
   }
 }
 

@@ -14,8 +14,11 @@ export interface ClusterLayout {
   slotsPerTaskManager: number;
 }
 
-/** Configuration of a loopback-only session cluster; `overrides` win. */
-export function clusterConfig(layout: ClusterLayout, overrides: Record<string, string | number | boolean> = {}): Record<string, string> {
+/** Configuration of a loopback-only session cluster; `overrides` win, and `null` removes a default key. */
+export function clusterConfig(
+  layout: ClusterLayout,
+  overrides: Record<string, string | number | boolean | null> = {},
+): Record<string, string> {
   const config: Record<string, string> = {
     'jobmanager.rpc.address': '127.0.0.1',
     'jobmanager.rpc.port': String(layout.rpcPort),
@@ -35,7 +38,10 @@ export function clusterConfig(layout: ClusterLayout, overrides: Record<string, s
     [compat.checkpointDirKey(layout.version)]: `file://${layout.checkpointDir}`,
     [compat.savepointDirKey(layout.version)]: `file://${layout.savepointDir}`,
   };
-  for (const [key, value] of Object.entries(overrides)) config[key] = String(value);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === null) delete config[key];
+    else config[key] = String(value);
+  }
   return config;
 }
 

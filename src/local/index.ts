@@ -33,8 +33,8 @@ export interface LocalClusterOptions {
   checkpointDir?: string;
   /** Default savepoint directory. Default: `<workDir>/savepoints` (removed by `stop()`). */
   savepointDir?: string;
-  /** Extra Flink configuration; wins over the defaults. */
-  config?: Record<string, string | number | boolean>;
+  /** Extra Flink configuration; wins over the defaults; `null` removes a default key. */
+  config?: Record<string, string | number | boolean | null>;
   /** Working directory for config, logs and temp files. Default: a fresh temp dir, removed by `stop()`. */
   workDir?: string;
   /** Cache for assembled Flink versions and example jars. @default $FLINK_KIT_CACHE or ~/.cache/flink-kit */

@@ -131,8 +131,16 @@ export class JarsResource extends Resource {
     const body = await this.runBody(options, true);
     const jobId = body['jobId'] as string;
     let attempts = 0;
+    const record = () =>
+      this.ctx.runs.record(jobId, {
+        jarId,
+        entryClass: options.entryClass,
+        args: options.args,
+        parallelism: options.parallelism,
+        config: options.config,
+      });
     try {
-      return await this.ctx.transport.request(
+      const result = await this.ctx.transport.request(
         {
           method: 'POST',
           path: path`/jars/${jarId}/run`,
@@ -146,10 +154,15 @@ export class JarsResource extends Resource {
         },
         options,
       );
+      record();
+      return result;
     } catch (error) {
       if (error instanceof FlinkApiError && isDuplicateJob(error)) {
         // An earlier attempt got through before its reply was lost: that job is ours.
-        if (attempts > 1) return { jobId };
+        if (attempts > 1) {
+          record();
+          return { jobId };
+        }
         throw new FlinkApiError({
           status: error.status,
           method: error.method,

@@ -1,9 +1,11 @@
+import { AsyncOperation } from '../core/async-operation.js';
 import { poll } from '../core/poll.js';
 import { FlinkConflictError } from '../errors/api-errors.js';
-import { FlinkJobFailedError } from '../errors/domain-errors.js';
+import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
-import { checkId } from '../internal/ids.js';
+import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
+import { TriggerResponse } from '../schemas/common.js';
 import {
   JobDetails,
   JobExceptions,
@@ -13,8 +15,27 @@ import {
   JobsOverview,
   TERMINAL_JOB_STATES,
 } from '../schemas/jobs.js';
+import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
+import { savepointFailure } from './savepoint-failures.js';
+import { checkDirectory, type SavepointFormat } from './savepoints.js';
+
+/** Options of {@link JobsResource.stop}. */
+export interface StopOptions extends RequestOptions {
+  /** Where to write the savepoint. Default: the cluster's configured savepoint directory. */
+  targetDirectory?: string;
+  /** Emit MAX_WATERMARK first, firing all event-time timers (for a final stop, not an upgrade). @default false */
+  drain?: boolean;
+  /** @default 'CANONICAL' */
+  formatType?: SavepointFormat;
+  /** Trigger id (32 hex chars); generated when omitted. */
+  triggerId?: string;
+  /** Deadline for the savepoint and the job to finish, in milliseconds. @default 600000 */
+  waitTimeoutMs?: number;
+  /** Longest pause between two looks, in milliseconds. @default 1000 */
+  pollIntervalMs?: number;
+}
 
 /** What {@link JobsResource.waitFor} waits for: a job state, or `TERMINAL` for any of FINISHED, CANCELED, FAILED. */
 export type WaitUntil = JobState | 'TERMINAL';
@@ -109,6 +130,55 @@ export class JobsResource extends Resource {
       if (error instanceof FlinkConflictError) return; // already FINISHED / FAILED / CANCELED
       throw error;
     }
+  }
+
+  /**
+   * Stops a job with a savepoint (the graceful stop before an upgrade) and waits until the savepoint
+   * is written and the job FINISHED.
+   * @returns the savepoint's location.
+   * @throws {@link FlinkOperationError} when the savepoint failed (the job keeps running), or when the
+   * job failed while stopping after writing it (`savepointPath` is set then).
+   * @example const { savepointPath } = await flink.jobs.stop(jobId, { targetDirectory: 's3://b/sp' });
+   */
+  async stop(jobId: string, options: StopOptions = {}): Promise<{ savepointPath: string }> {
+    checkId('jobId', jobId);
+    const triggerId = options.triggerId === undefined ? newFlinkId() : checkId('triggerId', options.triggerId);
+    const body: Record<string, unknown> = { drain: options.drain ?? false, triggerId };
+    const dir = checkDirectory(options.targetDirectory);
+    if (dir !== undefined) body['targetDirectory'] = dir;
+    if (options.formatType !== undefined) body['formatType'] = options.formatType;
+    await this.ctx.transport.request(
+      { method: 'POST', path: path`/jobs/${jobId}/stop`, json: body, schema: TriggerResponse, idempotent: true, hints: { 404: HINT_404 } },
+      options,
+    );
+    const wait = {
+      timeoutMs: options.waitTimeoutMs ?? 600_000,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const { location } = await new AsyncOperation(this.ctx, {
+      kind: 'stop',
+      triggerId,
+      jobId,
+      statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
+      result: SavepointResult,
+      onFailure: (failure) => savepointFailure('stop', jobId, failure, this, {}),
+    }).result(wait);
+    try {
+      await this.waitFor(jobId, {
+        until: 'FINISHED',
+        timeoutMs: wait.timeoutMs,
+        pollIntervalMs: wait.pollIntervalMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof FlinkJobFailedError)) throw error;
+      throw new FlinkOperationError(
+        `the savepoint of job ${jobId} was written to ${location}, but the job then ended ${error.state} instead of FINISHED; restore from the savepoint`,
+        { operation: 'stop', savepointPath: location, rootCause: error.rootCause, cause: error },
+      );
+    }
+    return { savepointPath: location };
   }
 
   /**

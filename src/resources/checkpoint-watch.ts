@@ -1,0 +1,156 @@
+import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
+import { FlinkInputError } from '../errors/flink-error.js';
+import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
+import { sleep } from '../internal/sleep.js';
+import { type Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
+import { type JobState, JobStatusReply, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
+import { path } from '../transport/path.js';
+import type { ResourceContext } from './resource.js';
+
+/** Something that happened to a job's checkpoints, as `checkpoints.watch()` yields it. */
+export type CheckpointEvent =
+  | {
+      type: 'completed';
+      checkpointId: number;
+      isSavepoint: boolean;
+      externalPath: string | undefined;
+      stateSize: number | undefined;
+      checkpointedSize: number | undefined;
+      durationMs: number | undefined;
+      triggeredAt: number;
+      completedAt: number | undefined;
+    }
+  | {
+      type: 'failed';
+      checkpointId: number;
+      isSavepoint: boolean;
+      failureMessage: string | undefined;
+      triggeredAt: number;
+      failedAt: number | undefined;
+    }
+  | { type: 'restored'; checkpointId: number; isSavepoint: boolean; externalPath: string | undefined; restoredAt: number }
+  /** More checkpoints completed between two looks than Flink's history holds (`web.checkpoints.history`). */
+  | { type: 'missed'; count: number }
+  /** The job changed state, e.g. RUNNING -> RESTARTING after a TaskManager loss. */
+  | { type: 'state'; state: JobState; previous: JobState | undefined };
+
+/** Options of `checkpoints.watch()`. */
+export interface WatchOptions {
+  /** Time between two requests, in milliseconds (checkpoints and job state are read on alternate ticks). @default 1000 */
+  intervalMs?: number;
+  /** Ends the watch (the loop ends normally). */
+  signal?: AbortSignal;
+  /** Report checkpoints with a higher id than this. Default: those that complete or fail after the watch starts. */
+  afterCheckpointId?: number;
+  /** How long the job may be unknown (404, e.g. during a JobManager failover) before the watch throws. @default 60000 */
+  notFoundGraceMs?: number;
+}
+
+/** Failures that a later look can cure: nothing answering, timeouts, 5xx, 408, 429. */
+function transient(error: unknown): boolean {
+  if (error instanceof FlinkConnectionError || error instanceof FlinkTimeoutError) return true;
+  return error instanceof FlinkApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
+}
+
+/** @internal The loop behind `checkpoints.watch()`: one request per tick, alternating stats and job status. */
+export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, options: WatchOptions): AsyncGenerator<CheckpointEvent> {
+  const interval = options.intervalMs ?? 1_000;
+  if (!Number.isFinite(interval) || interval < 50) throw new FlinkInputError(`intervalMs must be at least 50, got ${interval}`);
+  const grace = options.notFoundGraceMs ?? 60_000;
+  const signal = options.signal;
+  const request = { retry: false as const, timeoutMs: Math.max(5_000, interval), ...(signal ? { signal } : {}) };
+
+  const reported = new Set<number>();
+  let after = options.afterCheckpointId;
+  let completedCount: number | undefined;
+  let restoredAt: number | undefined;
+  let state: JobState | undefined;
+  let finalLook = false;
+  let backoff = interval;
+  let notFoundSince: number | undefined;
+
+  for (let tick = 0; !signal?.aborted; tick++) {
+    try {
+      if (finalLook || tick % 2 === 0) {
+        const stats = await ctx.transport.request(
+          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: CheckpointStats },
+          request,
+        );
+        if (after === undefined) {
+          // First look: start from what is settled now.
+          after = Math.max(-1, ...stats.history.filter((c) => c.status !== 'IN_PROGRESS').map((c) => c.id));
+          completedCount = stats.counts.completed;
+          restoredAt = stats.latest.restored?.restoredAt;
+        }
+        const fresh = stats.history
+          .filter((c) => c.status !== 'IN_PROGRESS' && c.id > (after as number) && !reported.has(c.id))
+          .sort((a, b) => a.id - b.id);
+        for (const c of fresh) {
+          reported.add(c.id);
+          yield toEvent(c);
+        }
+        const newlyCompleted = completedCount === undefined ? 0 : stats.counts.completed - completedCount;
+        const seen = fresh.filter((c) => c.status === 'COMPLETED').length;
+        if (newlyCompleted > seen) yield { type: 'missed', count: newlyCompleted - seen };
+        completedCount = stats.counts.completed; // also resets after a failover restarts the counts
+        const restored = stats.latest.restored;
+        if (restored && restored.restoredAt !== restoredAt) {
+          restoredAt = restored.restoredAt;
+          yield { type: 'restored', ...restored };
+        }
+        // Forget ids that fell out of the history; they cannot come back.
+        const oldest = Math.min(...stats.history.map((c) => c.id));
+        for (const id of reported) if (id < oldest) reported.delete(id);
+        if (finalLook) return;
+      } else {
+        const now = await ctx.transport.request({ method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply }, request);
+        if (now !== state) {
+          yield { type: 'state', state: now, previous: state };
+          state = now;
+        }
+        // One last look at the checkpoints (e.g. the savepoint of a stop), then end.
+        if (TERMINAL_JOB_STATES.has(now)) finalLook = true;
+      }
+      backoff = interval;
+      notFoundSince = undefined;
+    } catch (error) {
+      if (signal?.aborted) return;
+      if (error instanceof FlinkNotFoundError) {
+        notFoundSince ??= Date.now();
+        if (Date.now() - notFoundSince > grace) throw error;
+      } else if (!transient(error)) {
+        throw error;
+      }
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+    try {
+      await sleep(backoff, signal);
+    } catch {
+      return; // aborted
+    }
+  }
+}
+
+function toEvent(c: Checkpoint): CheckpointEvent {
+  if (c.status === 'FAILED') {
+    return {
+      type: 'failed',
+      checkpointId: c.id,
+      isSavepoint: c.isSavepoint,
+      failureMessage: c.failureMessage,
+      triggeredAt: c.triggeredAt,
+      failedAt: c.failedAt,
+    };
+  }
+  return {
+    type: 'completed',
+    checkpointId: c.id,
+    isSavepoint: c.isSavepoint,
+    externalPath: c.externalPath,
+    stateSize: c.stateSize,
+    checkpointedSize: c.checkpointedSize,
+    durationMs: c.durationMs,
+    triggeredAt: c.triggeredAt,
+    completedAt: c.latestAckAt,
+  };
+}

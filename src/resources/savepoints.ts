@@ -1,0 +1,116 @@
+import { AsyncOperation, type OperationStatus, type OperationWaitOptions } from '../core/async-operation.js';
+import { FlinkInputError } from '../errors/flink-error.js';
+import { checkId, newFlinkId } from '../internal/ids.js';
+import type { RequestOptions } from '../options.js';
+import { TriggerResponse } from '../schemas/common.js';
+import { SavepointResult } from '../schemas/operations.js';
+import { path } from '../transport/path.js';
+import type { JobsResource } from './jobs.js';
+import { Resource, type ResourceContext } from './resource.js';
+import { savepointFailure } from './savepoint-failures.js';
+
+/** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
+export type SavepointFormat = 'CANONICAL' | 'NATIVE';
+
+/** Options of {@link SavepointsResource.trigger}. */
+export interface SavepointTriggerOptions extends RequestOptions {
+  /** Where to write it, e.g. `s3://bucket/savepoints`. Default: the cluster's configured savepoint directory. */
+  targetDirectory?: string;
+  /** Cancel the job once the savepoint is written (prefer `jobs.stop`). @default false */
+  cancelJob?: boolean;
+  /** @default 'CANONICAL' */
+  formatType?: SavepointFormat;
+  /** Trigger id to use (32 hex chars); generated when omitted. A repeat with the same id never starts a second savepoint. */
+  triggerId?: string;
+}
+
+/** Checks an optional directory URI. */
+export function checkDirectory(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new FlinkInputError('targetDirectory must be a non-empty path or URI such as s3://bucket/savepoints');
+  return value;
+}
+
+/**
+ * Savepoints: trigger and await, look up by trigger id, dispose.
+ *
+ * @example
+ * ```ts
+ * const op = await flink.savepoints.trigger(jobId, { targetDirectory: 'file:///savepoints' });
+ * const { location } = await op.result();
+ * await flink.savepoints.dispose(location);
+ * ```
+ */
+export class SavepointsResource extends Resource {
+  private readonly jobs: JobsResource;
+
+  /** @internal */
+  constructor(ctx: ResourceContext, jobs: JobsResource) {
+    super(ctx);
+    this.jobs = jobs;
+  }
+
+  /**
+   * Triggers a savepoint and returns a handle to await it. Always sends a trigger id, so the POST is
+   * retried safely.
+   * @throws {@link FlinkNotFoundError} for an unknown job.
+   * @example const { location } = await (await flink.savepoints.trigger(jobId)).result();
+   */
+  async trigger(jobId: string, options: SavepointTriggerOptions = {}): Promise<AsyncOperation<{ location: string }>> {
+    checkId('jobId', jobId);
+    const triggerId = options.triggerId === undefined ? newFlinkId() : checkId('triggerId', options.triggerId);
+    const body: Record<string, unknown> = { 'cancel-job': options.cancelJob ?? false, triggerId };
+    const dir = checkDirectory(options.targetDirectory);
+    if (dir !== undefined) body['target-directory'] = dir;
+    if (options.formatType !== undefined) body['formatType'] = options.formatType;
+    await this.ctx.transport.request(
+      { method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true },
+      options,
+    );
+    return this.handle(jobId, triggerId);
+  }
+
+  /**
+   * A handle on a savepoint triggered earlier (e.g. by another process), from its trigger id. No request is made.
+   * @example const { location } = await flink.savepoints.handle(jobId, storedTriggerId).result();
+   */
+  handle(jobId: string, triggerId: string): AsyncOperation<{ location: string }> {
+    checkId('jobId', jobId);
+    checkId('triggerId', triggerId);
+    return new AsyncOperation(this.ctx, {
+      kind: 'savepoint',
+      triggerId,
+      jobId,
+      statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
+      result: SavepointResult,
+      onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.jobs, {}),
+    });
+  }
+
+  /**
+   * One look at a savepoint operation.
+   * @example const s = await flink.savepoints.status(jobId, triggerId); if (s.state === 'COMPLETED') s.result.location;
+   */
+  async status(jobId: string, triggerId: string, options?: RequestOptions): Promise<OperationStatus<{ location: string }>> {
+    return this.handle(jobId, triggerId).status(options);
+  }
+
+  /**
+   * Deletes a savepoint's files through the JobManager and waits until that is done. Never dispose
+   * the savepoint you would restore from.
+   * @throws {@link FlinkOperationError} when the disposal failed (e.g. no such savepoint).
+   * @example await flink.savepoints.dispose('file:/savepoints/savepoint-3f2b9c-1a2b3c4d5e6f');
+   */
+  async dispose(savepointPath: string, options: RequestOptions & OperationWaitOptions = {}): Promise<void> {
+    if (typeof savepointPath !== 'string' || savepointPath.trim() === '')
+      throw new FlinkInputError('savepointPath must be the location a savepoint returned');
+    const { triggerId } = await this.ctx.transport.request(
+      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: TriggerResponse },
+      options,
+    );
+    await new AsyncOperation<void>(this.ctx, { kind: 'disposal', triggerId, statusPath: path`/savepoint-disposal/${triggerId}` }).result(
+      options,
+    );
+  }
+}

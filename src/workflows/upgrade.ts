@@ -1,0 +1,249 @@
+import type { Readable } from 'node:stream';
+import { poll } from '../core/poll.js';
+import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../errors/domain-errors.js';
+import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
+import { checkId } from '../internal/ids.js';
+import type { CheckpointsResource } from '../resources/checkpoints.js';
+import type { ClusterResource } from '../resources/cluster.js';
+import { checkParallelism, type JarsResource, type RunOptions } from '../resources/jars.js';
+import type { JobsResource } from '../resources/jobs.js';
+import type { RunRegistry } from '../resources/resource.js';
+import type { SavepointFormat } from '../resources/savepoints.js';
+
+type JarSource = string | Buffer | Readable | { id: string };
+
+/** How to start the previous version again if the new one fails (the rollback). */
+export interface PreviousRun {
+  /** The previous jar: `{ id }` of an uploaded jar, or a path, Buffer or stream to upload on rollback. */
+  jar: JarSource;
+  entryClass?: string | undefined;
+  args?: readonly string[] | undefined;
+  /** Default: the stopped job's parallelism. */
+  parallelism?: number | undefined;
+  config?: Record<string, string> | undefined;
+  allowNonRestoredState?: boolean | undefined;
+}
+
+/** Options of `client.upgrade()`. */
+export interface UpgradeOptions
+  extends Pick<RunOptions, 'entryClass' | 'args' | 'parallelism' | 'allowNonRestoredState' | 'claimMode' | 'config'> {
+  /** The new version: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. Default: the previous jar (e.g. to rescale). */
+  jar?: JarSource;
+  /** File name for a Buffer or stream upload. */
+  filename?: string;
+  /**
+   * How to restart the previous version for a rollback. Default: how this client started the job
+   * (`submit`/`jars.run` remember it). `false` upgrades without a rollback.
+   */
+  previous?: PreviousRun | false;
+  /** Savepoint directory. Default: the cluster's configured one. */
+  targetDirectory?: string;
+  /** @default 'CANONICAL' */
+  formatType?: SavepointFormat;
+  /** Check before stopping anything that the new parallelism fits the slots. @default true */
+  checkSlots?: boolean;
+  /** Keep the new jar even if the upgrade is rolled back. @default false */
+  keepJar?: boolean;
+  /** Deadline of each wait (savepoint, stop, new job RUNNING), in milliseconds. @default 300000 */
+  timeoutMs?: number;
+  /** Cancels the waits; a rollback still runs if the old job was already stopped. */
+  signal?: AbortSignal;
+}
+
+/** What `client.upgrade()` returns. */
+export interface UpgradeResult {
+  /** The job that was stopped. */
+  previousJobId: string;
+  /** The savepoint it was stopped with, which the new job restored from. */
+  savepointPath: string;
+  /** The new job. */
+  jobId: string;
+  /** The id the restored savepoint has in the new job's checkpoint statistics. */
+  restoredCheckpointId: number;
+  /** The jar the new job runs. */
+  jarId: string;
+}
+
+/** The resources the workflow drives. */
+export interface UpgradeDeps {
+  cluster: ClusterResource;
+  jars: JarsResource;
+  jobs: JobsResource;
+  checkpoints: CheckpointsResource;
+  runs: RunRegistry;
+}
+
+const POLL_MS = 250; // short polls: the workflow's own latency should stay small next to Flink's
+
+/**
+ * Stop with savepoint, start the new jar (or the same at a new parallelism) from it, wait until all
+ * tasks run, confirm the restore from checkpoint statistics. If the new job does not come up, roll
+ * back: start the previous version from the same savepoint and throw {@link FlinkUpgradeError}.
+ */
+export async function upgrade(deps: UpgradeDeps, jobId: string, options: UpgradeOptions = {}): Promise<UpgradeResult> {
+  checkId('jobId', jobId);
+  if (options.parallelism !== undefined) checkParallelism(options.parallelism);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const request = options.signal ? { signal: options.signal } : {};
+
+  const old = await deps.jobs.get(jobId, request);
+  if (old.state !== 'RUNNING') throw new FlinkInputError(`job ${jobId} is ${old.state}; upgrade needs a RUNNING job`);
+  const oldParallelism = Math.max(1, ...old.vertices.map((v) => v.parallelism));
+  const recorded = deps.runs.get(jobId);
+  const previous: PreviousRun | undefined =
+    options.previous === false ? undefined : (options.previous ?? (recorded ? { ...recorded, jar: { id: recorded.jarId } } : undefined));
+  if (options.previous !== false && previous === undefined) {
+    throw new FlinkInputError(
+      `upgrade needs to know how to restart job ${jobId} if the new version fails, and this client did not start it: pass previous: { jar, entryClass, args, parallelism }, or previous: false to upgrade without a rollback`,
+    );
+  }
+  const newJar = options.jar ?? previous?.jar;
+  if (newJar === undefined) throw new FlinkInputError('pass jar (the new version), or previous to run the same jar again');
+  const parallelism = options.parallelism ?? previous?.parallelism ?? oldParallelism;
+
+  if (options.checkSlots !== false) {
+    // The old job's slots come free when it stops (with slot sharing it holds its widest vertex's parallelism).
+    const capacity = await deps.cluster.capacity(request);
+    const available = capacity.slotsAvailable + oldParallelism;
+    if (parallelism > available) {
+      throw new InsufficientSlotsError({
+        requested: parallelism,
+        available,
+        total: capacity.slotsTotal,
+        taskManagers: capacity.taskManagers,
+        slotsPerTaskManager: capacity.slotsPerTaskManager,
+      });
+    }
+  }
+
+  // Upload first: a missing or broken file fails before anything is stopped.
+  const uploaded = isJarRef(newJar)
+    ? undefined
+    : await deps.jars.upload(newJar, { ...request, ...(options.filename ? { filename: options.filename } : {}) });
+  const jarId = uploaded?.id ?? (newJar as { id: string }).id;
+  const dropUpload = async () => {
+    if (uploaded && !options.keepJar) await deps.jars.delete(uploaded.id).catch(() => undefined);
+  };
+
+  let savepointPath: string;
+  try {
+    ({ savepointPath } = await deps.jobs.stop(jobId, {
+      ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
+      ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
+      waitTimeoutMs: timeoutMs,
+      pollIntervalMs: POLL_MS,
+      ...request,
+    }));
+  } catch (error) {
+    // FLINK-33522: the savepoint was written and only the stopping failed; carry on from it.
+    if (!(error instanceof FlinkOperationError && error.savepointPath)) {
+      await dropUpload();
+      throw error; // the savepoint failed: the old job keeps running
+    }
+    savepointPath = error.savepointPath;
+  }
+
+  let newJobId: string | undefined;
+  try {
+    ({ jobId: newJobId } = await deps.jars.run(jarId, {
+      ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
+      parallelism,
+      savepointPath,
+      ...request,
+    }));
+    await deps.jobs.waitFor(newJobId, { until: 'RUNNING', timeoutMs, pollIntervalMs: POLL_MS, ...request });
+    const restoredCheckpointId = await confirmRestore(deps.checkpoints, newJobId, savepointPath, options.signal);
+    return { previousJobId: jobId, savepointPath, jobId: newJobId, restoredCheckpointId, jarId };
+  } catch (failure) {
+    throw await rollback(deps, { jobId, savepointPath, newJobId, previous, failure, dropUpload, timeoutMs });
+  }
+}
+
+/** Waits until the new job's statistics show a restore from `savepointPath`; returns that checkpoint's id. */
+async function confirmRestore(
+  checkpoints: CheckpointsResource,
+  jobId: string,
+  savepointPath: string,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  return poll(
+    async () => {
+      const { latest } = await checkpoints.stats(jobId, signal ? { signal } : {});
+      const restored = latest.restored;
+      if (!restored) return { done: false, seen: 'no restore reported yet' };
+      if (!samePath(restored.externalPath, savepointPath)) {
+        throw new FlinkError(
+          `job ${jobId} restored from ${restored.externalPath ?? 'an unknown path'}, not from the savepoint ${savepointPath}`,
+        );
+      }
+      return { done: true, value: restored.checkpointId };
+    },
+    { what: `job ${jobId} to report its restore from ${savepointPath}`, timeoutMs: 30_000, signal, minDelayMs: 50, maxDelayMs: POLL_MS },
+  );
+}
+
+async function rollback(
+  deps: UpgradeDeps,
+  s: {
+    jobId: string;
+    savepointPath: string;
+    newJobId: string | undefined;
+    previous: PreviousRun | undefined;
+    failure: unknown;
+    dropUpload: () => Promise<void>;
+    timeoutMs: number;
+  },
+): Promise<FlinkUpgradeError> {
+  // No signal from here on: whatever the caller aborted, a stopped job must not stay down.
+  if (s.newJobId) {
+    await deps.jobs.cancel(s.newJobId).catch(() => undefined);
+    await deps.jobs.waitFor(s.newJobId, { until: 'TERMINAL', timeoutMs: 60_000, pollIntervalMs: POLL_MS }).catch(() => undefined);
+  }
+  await s.dropUpload();
+  const what = s.failure instanceof Error ? s.failure.message : String(s.failure);
+  const base = { previousJobId: s.jobId, savepointPath: s.savepointPath, failedJobId: s.newJobId, cause: s.failure };
+  if (!s.previous) {
+    return new FlinkUpgradeError(
+      `upgrade of job ${s.jobId} failed: ${what}. No rollback ran (previous: false), so no version of the job runs now; start one from the savepoint ${s.savepointPath}`,
+      { ...base, rolledBack: false },
+    );
+  }
+  try {
+    const prev = s.previous;
+    const jarId = isJarRef(prev.jar) ? prev.jar.id : (await deps.jars.upload(prev.jar)).id;
+    const { jobId: rollbackJobId } = await deps.jars.run(jarId, {
+      ...pick(prev, ['entryClass', 'args', 'parallelism', 'config', 'allowNonRestoredState']),
+      savepointPath: s.savepointPath,
+    });
+    await deps.jobs.waitFor(rollbackJobId, { until: 'RUNNING', timeoutMs: s.timeoutMs, pollIntervalMs: POLL_MS });
+    return new FlinkUpgradeError(
+      `upgrade of job ${s.jobId} failed: ${what}. Rolled back: the previous version runs again as job ${rollbackJobId}, restored from the savepoint ${s.savepointPath}`,
+      { ...base, rolledBack: true, rollbackJobId },
+    );
+  } catch (rollbackError) {
+    const why = rollbackError instanceof Error ? rollbackError.message : String(rollbackError);
+    return new FlinkUpgradeError(
+      `upgrade of job ${s.jobId} failed: ${what}. The rollback failed too (${why}), so no version of the job runs now; start one from the savepoint ${s.savepointPath}`,
+      { ...base, rolledBack: false },
+    );
+  }
+}
+
+/** `file:/a/b`, `file:///a/b/` and `/a/b` name the same place. */
+function samePath(a: string | undefined, b: string): boolean {
+  const norm = (p: string) => p.replace(/^file:\/*/, '/').replace(/\/+$/, '');
+  return a !== undefined && norm(a) === norm(b);
+}
+
+function isJarRef(jar: JarSource): jar is { id: string } {
+  return (
+    typeof jar === 'object' && jar !== null && !Buffer.isBuffer(jar) && !('pipe' in jar) && typeof (jar as { id?: unknown }).id === 'string'
+  );
+}
+
+/** The defined values of some keys (exactOptionalPropertyTypes: never pass `undefined` on). */
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
+  const out: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key] as Exclude<T[K], undefined>;
+  return out;
+}
