@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
+import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { ResourceContext } from '../resources/resource.js';
 import { AsyncOperationReply, type OperationFailure } from '../schemas/operations.js';
@@ -69,6 +70,7 @@ export class AsyncOperation<T> {
   /**
    * One look at the operation.
    * @throws {@link FlinkOperationError} when Flink no longer knows the trigger id (expired or failover).
+   * @throws {@link FlinkResponseError} when a success lacks the expected result (e.g. no `location`).
    */
   async status(options?: RequestOptions): Promise<OperationStatus<T>> {
     let reply: z.output<typeof AsyncOperationReply>;
@@ -80,8 +82,16 @@ export class AsyncOperation<T> {
     }
     if (!reply.completed) return { state: 'IN_PROGRESS' };
     if (reply.failure) return { state: 'FAILED', failure: reply.failure };
-    const result = this.spec.result ? this.spec.result.parse(reply.operation) : (undefined as T);
-    return { state: 'COMPLETED', result };
+    if (!this.spec.result) return { state: 'COMPLETED', result: undefined as T };
+    const parsed = this.spec.result.safeParse(reply.operation);
+    if (!parsed.success) {
+      const summary = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new FlinkResponseError(
+        `GET ${this.spec.statusPath} answered COMPLETED with an operation of an unexpected shape (${summary}) for ${this.describe()}`,
+        { status: 200, body: JSON.stringify(reply.operation), issues: parsed.error.issues },
+      );
+    }
+    return { state: 'COMPLETED', result: parsed.data };
   }
 
   /**

@@ -3,8 +3,9 @@ import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
 import { type Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
-import { type JobState, JobStatusReply, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
+import { type JobState, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
 import { path } from '../transport/path.js';
+import { readJobStatus } from './jobs.js';
 import type { ResourceContext } from './resource.js';
 
 /** Something that happened to a job's checkpoints, as `checkpoints.watch()` yields it. */
@@ -77,8 +78,13 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
           request,
         );
         if (after === undefined) {
-          // First look: start from what is settled now.
-          after = Math.max(-1, ...stats.history.filter((c) => c.status !== 'IN_PROGRESS').map((c) => c.id));
+          // First look: start from what is settled now. A checkpoint still in progress is reported when
+          // it settles, even below one that already settled (concurrent checkpoints, a savepoint taken
+          // while a checkpoint runs), so start below it and count the settled ones above it as reported.
+          const settled = stats.history.filter((c) => c.status !== 'IN_PROGRESS').map((c) => c.id);
+          const pending = stats.history.filter((c) => c.status === 'IN_PROGRESS').map((c) => c.id);
+          after = Math.min(Math.max(-1, ...settled), Math.min(Number.POSITIVE_INFINITY, ...pending) - 1);
+          for (const id of settled) if (id > after) reported.add(id);
           completedCount = stats.counts.completed;
           restoredAt = stats.latest.restored?.restoredAt;
         }
@@ -103,7 +109,7 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
         for (const id of reported) if (id < oldest) reported.delete(id);
         if (finalLook) return;
       } else {
-        const now = await ctx.transport.request({ method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply }, request);
+        const now = await readJobStatus(ctx, jobId, request);
         if (now !== state) {
           yield { type: 'state', state: now, previous: state };
           state = now;

@@ -1,6 +1,6 @@
 import { AsyncOperation } from '../core/async-operation.js';
 import { poll } from '../core/poll.js';
-import { FlinkConflictError } from '../errors/api-errors.js';
+import { FlinkApiError, FlinkConflictError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
@@ -17,8 +17,8 @@ import {
 } from '../schemas/jobs.js';
 import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
-import { Resource } from './resource.js';
-import { savepointFailure } from './savepoint-failures.js';
+import { Resource, type ResourceContext } from './resource.js';
+import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 import { checkDirectory, type SavepointFormat } from './savepoints.js';
 
 /** Options of {@link JobsResource.stop}. */
@@ -91,10 +91,7 @@ export class JobsResource extends Resource {
    * @example if ((await flink.jobs.status(jobId)) === 'FAILED') …
    */
   async status(jobId: string, options?: RequestOptions): Promise<JobState> {
-    return this.ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
-      options,
-    );
+    return readJobStatus(this.ctx, checkId('jobId', jobId), options);
   }
 
   /**
@@ -147,10 +144,20 @@ export class JobsResource extends Resource {
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['targetDirectory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await this.ctx.transport.request(
-      { method: 'POST', path: path`/jobs/${jobId}/stop`, json: body, schema: TriggerResponse, idempotent: true, hints: { 404: HINT_404 } },
-      options,
-    );
+    await checkRunning('stop', jobId, this, options);
+    await this.ctx.transport
+      .request(
+        {
+          method: 'POST',
+          path: path`/jobs/${jobId}/stop`,
+          json: body,
+          schema: TriggerResponse,
+          idempotent: true,
+          hints: { 404: HINT_404 },
+        },
+        options,
+      )
+      .catch(triggerError);
     const wait = {
       timeoutMs: options.waitTimeoutMs ?? 600_000,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
@@ -224,6 +231,32 @@ export class JobsResource extends Resource {
       state: job.state,
       rootCause,
     });
+  }
+}
+
+/**
+ * `GET /jobs/:id/status`. Flink 1.18–1.20 answer an unknown job here with 500
+ * (FlinkJobNotFoundException), unlike the 404 of the other job routes: map it to a 404.
+ * @internal
+ */
+export async function readJobStatus(ctx: ResourceContext, jobId: string, options?: RequestOptions): Promise<JobState> {
+  try {
+    return await ctx.transport.request(
+      { method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
+      options,
+    );
+  } catch (error) {
+    if (error instanceof FlinkApiError && error.status === 500 && error.errors.some((e) => e.includes('FlinkJobNotFoundException'))) {
+      throw new FlinkNotFoundError({
+        status: 404,
+        method: error.method,
+        path: error.path,
+        errors: error.errors,
+        hint: HINT_404,
+        cause: error,
+      });
+    }
+    throw error;
   }
 }
 

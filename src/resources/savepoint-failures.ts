@@ -1,8 +1,47 @@
 import { operationError } from '../core/async-operation.js';
-import type { FlinkOperationError } from '../errors/domain-errors.js';
+import { FlinkApiError } from '../errors/api-errors.js';
+import { FlinkOperationError } from '../errors/domain-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { OperationFailure } from '../schemas/operations.js';
 import type { JobsResource } from './jobs.js';
+
+/** What to do when no savepoint directory is known. */
+export const NO_SAVEPOINT_DIR =
+  'No target directory was given and the cluster has no default: pass targetDirectory, or set execution.checkpointing.savepoint-dir (state.savepoints.dir before Flink 1.20) in the Flink configuration';
+
+/**
+ * Before a savepoint or stop: the job must exist and run (Flink accepts a trigger for an unknown or
+ * ended job and fails only later, asynchronously).
+ * @throws {@link FlinkNotFoundError} for an unknown job, {@link FlinkOperationError} when it is not RUNNING.
+ */
+export async function checkRunning(kind: 'savepoint' | 'stop', jobId: string, jobs: JobsResource, options: RequestOptions): Promise<void> {
+  const state = await jobs.status(jobId, options);
+  if (state !== 'RUNNING') {
+    throw new FlinkOperationError(
+      `job ${jobId} is ${state}; ${kind === 'stop' ? 'stop-with-savepoint' : 'a savepoint'} needs a RUNNING job`,
+      { operation: kind },
+    );
+  }
+}
+
+/** Adds the what-to-do to Flink's 400 for a missing savepoint directory; other errors pass unchanged. */
+export function triggerError(error: unknown): never {
+  if (
+    error instanceof FlinkApiError &&
+    error.status === 400 &&
+    error.errors.some((e) => /savepoint-dir|savepoints\.dir|target-?directory/i.test(e))
+  ) {
+    throw FlinkApiError.from({
+      status: error.status,
+      method: error.method,
+      path: error.path,
+      errors: error.errors,
+      hint: NO_SAVEPOINT_DIR,
+      cause: error,
+    });
+  }
+  throw error;
+}
 
 /**
  * Turns a failed savepoint or stop-with-savepoint into an error that says what to do: which key
@@ -19,12 +58,7 @@ export async function savepointFailure(
   const text = `${failure.stackTrace ?? ''}\n${failure.message}`;
   const what = kind === 'stop' ? `stop-with-savepoint of job ${jobId} failed` : `savepoint of job ${jobId} failed`;
   if (/savepoint director/i.test(text) && /no |not (?:configured|set)|configure/i.test(text)) {
-    return operationError(
-      kind,
-      what,
-      failure,
-      'No target directory was given and the cluster has no default: pass targetDirectory, or set execution.checkpointing.savepoint-dir (state.savepoints.dir before Flink 1.20) in the Flink configuration',
-    );
+    return operationError(kind, what, failure, NO_SAVEPOINT_DIR);
   }
   const written = /savepoint has been created at:?\s*(\S+?)[,;]?\s/i.exec(text)?.[1];
   if (written) {

@@ -7,7 +7,7 @@ import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
 import type { JobsResource } from './jobs.js';
 import { Resource, type ResourceContext } from './resource.js';
-import { savepointFailure } from './savepoint-failures.js';
+import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 
 /** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
 export type SavepointFormat = 'CANONICAL' | 'NATIVE';
@@ -54,7 +54,8 @@ export class SavepointsResource extends Resource {
   /**
    * Triggers a savepoint and returns a handle to await it. Always sends a trigger id, so the POST is
    * retried safely.
-   * @throws {@link FlinkNotFoundError} for an unknown job.
+   * @throws {@link FlinkNotFoundError} for an unknown job; {@link FlinkOperationError} when it is not RUNNING.
+   * @throws {@link FlinkApiError} (400) when no directory is given and none is configured; says which key to set.
    * @example const { location } = await (await flink.savepoints.trigger(jobId)).result();
    */
   async trigger(jobId: string, options: SavepointTriggerOptions = {}): Promise<AsyncOperation<{ location: string }>> {
@@ -64,10 +65,10 @@ export class SavepointsResource extends Resource {
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['target-directory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await this.ctx.transport.request(
-      { method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true },
-      options,
-    );
+    await checkRunning('savepoint', jobId, this.jobs, options);
+    await this.ctx.transport
+      .request({ method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true }, options)
+      .catch(triggerError);
     return this.handle(jobId, triggerId);
   }
 

@@ -24,7 +24,10 @@ export interface PreviousRun {
   allowNonRestoredState?: boolean | undefined;
 }
 
-/** Options of `client.upgrade()`. */
+/**
+ * Options of `client.upgrade()`. `entryClass`, `args` and `config` default to the previous run's
+ * (an operator fed other arguments may not map to the savepoint's state).
+ */
 export interface UpgradeOptions
   extends Pick<RunOptions, 'entryClass' | 'args' | 'parallelism' | 'allowNonRestoredState' | 'claimMode' | 'config'> {
   /** The new version: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. Default: the previous jar (e.g. to rescale). */
@@ -146,6 +149,8 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   let newJobId: string | undefined;
   try {
     ({ jobId: newJobId } = await deps.jars.run(jarId, {
+      // The new version runs with the previous entry class, arguments and config unless told otherwise.
+      ...(previous ? pick(previous, ['entryClass', 'args', 'config']) : {}),
       ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
       parallelism,
       savepointPath,
@@ -155,7 +160,9 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
     const restoredCheckpointId = await confirmRestore(deps.checkpoints, newJobId, savepointPath, options.signal);
     return { previousJobId: jobId, savepointPath, jobId: newJobId, restoredCheckpointId, jarId };
   } catch (failure) {
-    throw await rollback(deps, { jobId, savepointPath, newJobId, previous, failure, dropUpload, timeoutMs });
+    // PreviousRun.parallelism defaults to the stopped job's parallelism, not the cluster's default.
+    const rollbackRun = previous && { ...previous, parallelism: previous.parallelism ?? oldParallelism };
+    throw await rollback(deps, { jobId, savepointPath, newJobId, previous: rollbackRun, failure, dropUpload, timeoutMs });
   }
 }
 
