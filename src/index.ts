@@ -22,4 +22,4 @@ export { JOB_STATES, TASK_STATES, TERMINAL_JOB_STATES } from './schemas/jobs.js'
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
-export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';
+export type { JarSource, PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

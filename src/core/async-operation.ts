@@ -20,7 +20,7 @@ export type OperationStatus<T> =
 export interface OperationWaitOptions {
   /** Overall deadline in milliseconds; long savepoints need about `execution.checkpointing.timeout`. @default 600000 */
   timeoutMs?: number;
-  /** Longest pause between two looks, in milliseconds (the first is 50 ms). @default 1000 */
+  /** Longest pause between two looks, in milliseconds (the first is a tenth of it, at most 50 ms). @default 1000 */
   pollIntervalMs?: number;
   /** Cancels the wait (not the operation). */
   signal?: AbortSignal;
@@ -95,7 +95,7 @@ export class AsyncOperation<T> {
   }
 
   /**
-   * Waits for the operation, polling with backoff (50 ms up to `pollIntervalMs`).
+   * Waits for the operation, polling with backoff (up to `pollIntervalMs`).
    * @returns the operation's result, e.g. `{ location }` of a savepoint.
    * @throws {@link FlinkOperationError} when it failed (with Flink's cause and root cause) or expired.
    * @throws {@link FlinkTimeoutError} when `timeoutMs` passes first.
@@ -113,7 +113,7 @@ export class AsyncOperation<T> {
         what: `${this.describe()} to complete`,
         timeoutMs: options.timeoutMs ?? 600_000,
         signal: options.signal,
-        minDelayMs: 50,
+        minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
         maxDelayMs: options.pollIntervalMs ?? 1_000,
       },
     );

@@ -7,7 +7,8 @@ export function rootCauseOf(texts: readonly string[] | string | undefined): stri
   const all = typeof texts === 'string' ? [texts] : (texts ?? []);
   let found: string | undefined;
   for (const text of all) {
-    const lines = text.split('\n');
+    // A 500's second element wraps the trace: "<Exception on server side:\n<trace>\nEnd of exception on server side>".
+    const lines = text.replace(/^<Exception on server side:\s*/, '').split('\n');
     const causes = lines.filter((l) => l.trimStart().startsWith('Caused by:'));
     const candidate = causes.length > 0 ? causes[causes.length - 1] : looksLikeTrace(lines) ? lines[0] : undefined;
     if (candidate !== undefined) found = shorten(candidate.trim().replace(/^Caused by:\s*/, ''));

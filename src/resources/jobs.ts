@@ -191,7 +191,11 @@ export class JobsResource extends Resource {
   /**
    * Waits until the job reaches a state, polling with backoff. RUNNING counts only once all tasks run
    * (unless `allTasksRunning: false`), not while tasks still wait for slots.
-   * @returns the job as last seen.
+   *
+   * Polls `/jobs/overview`, which the JobManager answers from live state: the job details route is
+   * cached for `web.refresh-interval` (3 s) and would report changes late.
+   * @returns the job's details, read once it reached the state (`state` and `allTasksRunning` are the
+   * live ones; vertex details may lag by up to `web.refresh-interval`).
    * @throws {@link FlinkJobFailedError} when the job ends in another state (FAILED carries the root cause).
    * @throws {@link FlinkTimeoutError} when `timeoutMs` passes first.
    * @example await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 60_000 });
@@ -203,26 +207,31 @@ export class JobsResource extends Resource {
       throw new FlinkInputError('until must be a job state such as RUNNING or FINISHED, or TERMINAL');
     const needTasks = until === 'RUNNING' && options.allTasksRunning !== false;
     const request = options.signal ? { signal: options.signal } : {};
-    return poll(
+    const reached = await poll(
       async () => {
-        const job = await this.get(jobId, request);
-        const state = job.state;
-        if (until === 'TERMINAL' ? TERMINAL_JOB_STATES.has(state) : state === until && (!needTasks || job.allTasksRunning)) {
-          return { done: true, value: job };
-        }
-        if (TERMINAL_JOB_STATES.has(state)) throw await this.endedError(job, until, request);
+        const job = (await this.list(request)).find((j) => j.id === jobId);
+        // Not listed: unknown (status answers 404), or just submitted and not listed yet.
+        if (!job) return { done: false, seen: await this.status(jobId, request) };
+        const done =
+          until === 'TERMINAL' ? TERMINAL_JOB_STATES.has(job.state) : job.state === until && (!needTasks || allTasksRunning(job.tasks));
+        if (done) return { done: true, value: job };
+        if (TERMINAL_JOB_STATES.has(job.state)) throw await this.endedError(job, until, request);
         return { done: false, seen: describe(job) };
       },
       {
         what: `job ${jobId} to reach ${until}${needTasks ? ' with all tasks running' : ''}`,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
+        // Start at a tenth of the cap: short waits (a job coming up) are noticed quickly.
+        minDelayMs: Math.min(100, (options.pollIntervalMs ?? 2_000) / 10),
         maxDelayMs: options.pollIntervalMs,
       },
     );
+    // Details may come from Flink's cache (web.refresh-interval); state and task summary are the ones just seen live.
+    return { ...(await this.get(jobId, request)), state: reached.state, allTasksRunning: allTasksRunning(reached.tasks) };
   }
 
-  private async endedError(job: JobDetails, until: string, options: RequestOptions): Promise<FlinkJobFailedError> {
+  private async endedError(job: JobSummary, until: string, options: RequestOptions): Promise<FlinkJobFailedError> {
     let rootCause: string | undefined;
     if (job.state === 'FAILED') rootCause = (await this.exceptions(job.id, options).catch(() => undefined))?.rootCause;
     const why = rootCause ? `: ${rootCause}` : '';
@@ -260,11 +269,16 @@ export async function readJobStatus(ctx: ResourceContext, jobId: string, options
   }
 }
 
-function describe(job: JobDetails): string {
-  const counts: Record<string, number> = {};
-  for (const v of job.vertices) for (const [state, n] of Object.entries(v.tasks)) if (n > 0) counts[state] = (counts[state] ?? 0) + n;
-  const tasks = Object.entries(counts)
-    .map(([s, n]) => `${n} ${s}`)
+/** Every task RUNNING or FINISHED, and at least one RUNNING (task counts of `/jobs/overview`). */
+function allTasksRunning(tasks: Record<string, number>): boolean {
+  const waiting = Object.entries(tasks).some(([state, n]) => n > 0 && state !== 'TOTAL' && state !== 'RUNNING' && state !== 'FINISHED');
+  return !waiting && (tasks['RUNNING'] ?? 0) > 0;
+}
+
+function describe(job: JobSummary): string {
+  const tasks = Object.entries(job.tasks)
+    .filter(([state, n]) => n > 0 && state !== 'TOTAL')
+    .map(([state, n]) => `${n} ${state}`)
     .join(', ');
   return `${job.state}${tasks ? `, tasks: ${tasks}` : ''}`;
 }

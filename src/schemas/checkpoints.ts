@@ -47,7 +47,8 @@ export const CheckpointDetails = CheckpointWire.transform(toCheckpoint);
 /** One checkpoint or savepoint: id, status, size, duration, path, failure. */
 export type Checkpoint = z.output<typeof CheckpointDetails>;
 
-const Restored = z
+/** `latest.restored` of the checkpoint statistics. */
+export const RestoredCheckpoint = z
   .object({
     id: z.number(),
     restore_timestamp: z.number(),
@@ -61,7 +62,7 @@ const Restored = z
     externalPath: w.external_path ?? undefined,
   }));
 /** The checkpoint or savepoint the job last restored from. */
-export type RestoredCheckpoint = z.output<typeof Restored>;
+export type RestoredCheckpoint = z.output<typeof RestoredCheckpoint>;
 
 /** `GET /jobs/:id/checkpoints`. */
 export const CheckpointStats = z
@@ -72,7 +73,7 @@ export const CheckpointStats = z
         completed: CheckpointDetails.nullish(),
         savepoint: CheckpointDetails.nullish(),
         failed: CheckpointDetails.nullish(),
-        restored: Restored.nullish(),
+        restored: RestoredCheckpoint.nullish(),
       })
       .nullish(),
     history: z.array(CheckpointDetails).default([]),

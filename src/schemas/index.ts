@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { CheckpointConfig, CheckpointDetails, CheckpointStats } from './checkpoints.js';
+export { CheckpointConfig, CheckpointDetails, CheckpointStats, RestoredCheckpoint } from './checkpoints.js';
 export { DashboardConfig, JobManagerConfig, Overview, TaskManagers } from './cluster.js';
 export { ErrorBody, epochMs, openEnum, TriggerResponse } from './common.js';
 export { JarList, JarPlan, JarRun, JarUpload } from './jars.js';

@@ -10,7 +10,8 @@ import type { JobsResource } from '../resources/jobs.js';
 import type { RunRegistry } from '../resources/resource.js';
 import type { SavepointFormat } from '../resources/savepoints.js';
 
-type JarSource = string | Buffer | Readable | { id: string };
+/** A jar to run: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. */
+export type JarSource = string | Buffer | Readable | { id: string };
 
 /** How to start the previous version again if the new one fails (the rollback). */
 export interface PreviousRun {
