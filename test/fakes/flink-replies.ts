@@ -232,3 +232,253 @@ export function jarUploadReply(id = JAR_ID): { filename: string; status: string 
 export function nginxPage(title: string): string {
   return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<center><h1>${title}</h1></center>\n<hr><center>nginx/1.27.2</center>\n</body>\n</html>\n`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Async operations (savepoint, stop, checkpoint, disposal) and checkpoint statistics.
+// ---------------------------------------------------------------------------------------------
+
+/** A trigger id as the SDK or a test chooses it. */
+export const TRIGGER_ID = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+/** A savepoint location as Flink 1.20.3 reports it (`file:` with one slash). */
+export const SAVEPOINT_PATH = 'file:/tmp/x/savepoints/savepoint-00bd84-8f43bbecc21b';
+
+/** `{"request-id": …}`: what every trigger answers (202; 200 for a disposal). */
+export function triggerReply(triggerId = TRIGGER_ID): { 'request-id': string } {
+  return { 'request-id': triggerId };
+}
+
+/** An async operation still running: `operation` is null. */
+export function operationInProgress(): Record<string, unknown> {
+  return { status: { id: 'IN_PROGRESS' }, operation: null };
+}
+
+/** A finished savepoint or stop-with-savepoint. */
+export function savepointCompleted(location = SAVEPOINT_PATH): Record<string, unknown> {
+  return { status: { id: 'COMPLETED' }, operation: { location } };
+}
+
+/** A finished checkpoint trigger (1.17+). */
+export function checkpointTriggerCompleted(checkpointId: number): Record<string, unknown> {
+  return { status: { id: 'COMPLETED' }, operation: { checkpointId } };
+}
+
+/** A finished disposal: an empty operation, no failure field. */
+export function disposalCompleted(): Record<string, unknown> {
+  return { status: { id: 'COMPLETED' }, operation: {} };
+}
+
+/**
+ * A COMPLETED operation that failed: `failure-cause` (savepoint, stop, disposal) or `failureCause`
+ * (checkpoint), a SerializedThrowable with `class`, `stack-trace` and the Java-serialised bytes.
+ */
+export function operationFailed(stackTrace: string, key: 'failure-cause' | 'failureCause' = 'failure-cause'): Record<string, unknown> {
+  const cls = /^([\w.$]+)/.exec(stackTrace)?.[1] ?? 'java.lang.Exception';
+  return {
+    status: { id: 'COMPLETED' },
+    operation: { [key]: { class: cls, 'stack-trace': stackTrace, 'serialized-throwable': 'rO0ABXNyACtvcmcuYXBhY2hl' } },
+  };
+}
+
+/** A savepoint into a directory that cannot be created (Flink 1.20.3, target-directory file:///proc/nope). */
+export const MKDIRS_TRACE = [
+  'java.util.concurrent.CompletionException: org.apache.flink.runtime.checkpoint.CheckpointException: An Exception occurred while triggering the checkpoint. IO-problem detected.',
+  '\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:332)',
+  '\tat java.base/java.util.concurrent.CompletableFuture.completeThrowable(CompletableFuture.java:347)',
+  'Caused by: org.apache.flink.runtime.checkpoint.CheckpointException: An Exception occurred while triggering the checkpoint. IO-problem detected.',
+  '\tat org.apache.flink.runtime.checkpoint.CheckpointCoordinator.triggerCheckpointFromCheckpointThread(CheckpointCoordinator.java:684)',
+  'Caused by: java.io.IOException: Mkdirs failed to create /proc/nope',
+  '\tat org.apache.flink.core.fs.local.LocalFileSystem.mkdirs(LocalFileSystem.java:262)',
+  '\t... 18 more',
+].join('\n');
+
+/** A savepoint without target directory on a cluster without a default one. */
+export const NO_SAVEPOINT_DIR_TRACE = [
+  "java.util.concurrent.CompletionException: java.lang.IllegalStateException: No savepoint directory configured. You can either specify a directory while cancelling via -s :targetDirectory or configure a cluster-wide default via key 'execution.checkpointing.savepoint-dir'.",
+  '\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:315)',
+  "Caused by: java.lang.IllegalStateException: No savepoint directory configured. You can either specify a directory while cancelling via -s :targetDirectory or configure a cluster-wide default via key 'execution.checkpointing.savepoint-dir'.",
+  '\tat org.apache.flink.runtime.scheduler.SchedulerBase.triggerSavepoint(SchedulerBase.java:1001)',
+].join('\n');
+
+/** What a savepoint of a job that already ended fails with: the trigger was accepted, the job is gone. */
+export function jobNotFoundTrace(jobId: string): string {
+  return [
+    `java.util.concurrent.CompletionException: org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${jobId})`,
+    '\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:315)',
+    `Caused by: org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${jobId})`,
+    '\tat org.apache.flink.runtime.dispatcher.Dispatcher.getJobMasterGateway(Dispatcher.java:1460)',
+  ].join('\n');
+}
+
+/** FLINK-33522: stop-with-savepoint wrote the savepoint, then the job failed while stopping. */
+export function stopFailedAfterSavepointTrace(jobId: string, location: string): string {
+  return [
+    `java.util.concurrent.CompletionException: org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException: A savepoint has been created at: ${location}, but the corresponding job ${jobId} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.`,
+    '\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:315)',
+    `Caused by: org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException: A savepoint has been created at: ${location}, but the corresponding job ${jobId} failed during stopping. The savepoint is consistent, but might have uncommitted transactions. If you want to commit the transaction please restart a job from this savepoint.`,
+    '\tat org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointTerminationHandlerImpl.terminateExceptionallyWithGlobalFailover(StopWithSavepointTerminationHandlerImpl.java:218)',
+  ].join('\n');
+}
+
+/** The 404 for a trigger id the JobManager does not know (expired, failed over, or never used). */
+export function unknownTriggerErrors(triggerId: string, jobId: string): { errors: string[] } {
+  return flinkErrors(
+    [
+      `org.apache.flink.runtime.rest.handler.RestHandlerException: There is no savepoint operation with triggerId=${triggerId} for job ${jobId}.`,
+      '\tat org.apache.flink.runtime.rest.handler.job.savepoints.SavepointHandlers$SavepointStatusHandler.handleRequest(SavepointHandlers.java:216)',
+    ].join('\n'),
+  );
+}
+
+/** Base timestamp of the fake checkpoints (epoch ms). */
+const CHECKPOINT_T0 = 1_795_250_480_000;
+
+/**
+ * One checkpoint as `history[]` and `latest` hold it (also the reply of `…/checkpoints/details/:id`):
+ * `completed`, `failed` or `in_progress` shape, a checkpoint unless `savepoint` is set.
+ */
+export function checkpointEntry(
+  id: number,
+  status: 'COMPLETED' | 'FAILED' | 'IN_PROGRESS' = 'COMPLETED',
+  options: { savepoint?: boolean; jobId?: string; failureMessage?: string; externalPath?: string } = {},
+): Record<string, unknown> {
+  const savepoint = options.savepoint ?? false;
+  const trigger = CHECKPOINT_T0 + id * 1000;
+  const entry: Record<string, unknown> = {
+    className: status === 'IN_PROGRESS' ? 'in_progress' : status.toLowerCase(),
+    id,
+    status,
+    is_savepoint: savepoint,
+    savepointFormat: savepoint ? 'CANONICAL' : null,
+    trigger_timestamp: trigger,
+    latest_ack_timestamp: status === 'IN_PROGRESS' ? -1 : trigger + 34,
+    checkpointed_size: 2967,
+    state_size: 2967,
+    end_to_end_duration: status === 'IN_PROGRESS' ? 0 : 34,
+    alignment_buffered: 0,
+    processed_data: 0,
+    persisted_data: 0,
+    num_subtasks: 4,
+    num_acknowledged_subtasks: status === 'COMPLETED' ? 4 : 1,
+    checkpoint_type: savepoint ? 'SAVEPOINT' : 'CHECKPOINT',
+    tasks: {},
+  };
+  if (status === 'COMPLETED') {
+    entry['external_path'] =
+      options.externalPath ??
+      (savepoint ? `file:/tmp/x/savepoints/savepoint-00bd84-${id}` : `file:/tmp/x/checkpoints/${options.jobId ?? JOB_ID}/chk-${id}`);
+    entry['discarded'] = false;
+  }
+  if (status === 'FAILED') {
+    entry['failure_timestamp'] = trigger + 500;
+    entry['failure_message'] = options.failureMessage ?? 'Checkpoint expired before completing.';
+  }
+  return entry;
+}
+
+/** `latest.restored` of a job started from a savepoint or retained checkpoint. */
+export function restoredEntry(
+  id: number,
+  externalPath = SAVEPOINT_PATH,
+  restoreTimestamp = CHECKPOINT_T0 + 19_000,
+): Record<string, unknown> {
+  return { id, restore_timestamp: restoreTimestamp, is_savepoint: true, external_path: externalPath };
+}
+
+/**
+ * `GET /jobs/:id/checkpoints` for a history (newest first, as Flink sends it). Counts and `latest`
+ * are derived from the history unless given; `restored` is `latest.restored`.
+ */
+export function checkpointStats(
+  history: ReadonlyArray<Record<string, unknown>> = [],
+  options: {
+    counts?: Partial<Record<'restored' | 'total' | 'in_progress' | 'completed' | 'failed', number>>;
+    restored?: Record<string, unknown> | null;
+  } = {},
+): Record<string, unknown> {
+  const count = (status: string) => history.filter((c) => c['status'] === status).length;
+  const newest = (pick: (c: Record<string, unknown>) => boolean) => history.find(pick) ?? null;
+  const restored = options.restored ?? null;
+  const summaryStats = { min: 0, max: 0, avg: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
+  return {
+    counts: {
+      restored: restored ? 1 : 0,
+      total: history.length,
+      in_progress: count('IN_PROGRESS'),
+      completed: count('COMPLETED'),
+      failed: count('FAILED'),
+      ...options.counts,
+    },
+    summary: {
+      checkpointed_size: summaryStats,
+      state_size: summaryStats,
+      end_to_end_duration: summaryStats,
+      alignment_buffered: summaryStats,
+      processed_data: summaryStats,
+      persisted_data: summaryStats,
+    },
+    latest: {
+      completed: newest((c) => c['status'] === 'COMPLETED' && c['is_savepoint'] === false),
+      savepoint: newest((c) => c['status'] === 'COMPLETED' && c['is_savepoint'] === true),
+      failed: newest((c) => c['status'] === 'FAILED'),
+      restored,
+    },
+    history,
+  };
+}
+
+/** `GET /jobs/:id/checkpoints/config` of a job checkpointing every 2 s to the filesystem. */
+export function checkpointConfigReply(): Record<string, unknown> {
+  return {
+    mode: 'exactly_once',
+    interval: 2000,
+    timeout: 600_000,
+    min_pause: 0,
+    max_concurrent: 1,
+    externalization: { enabled: true, delete_on_cancellation: false },
+    state_backend: 'HashMapStateBackend',
+    checkpoint_storage: 'FileSystemCheckpointStorage',
+    unaligned_checkpoints: false,
+    tolerable_failed_checkpoints: 0,
+    aligned_checkpoint_timeout: 0,
+    checkpoints_after_tasks_finish: true,
+    state_changelog_enabled: false,
+    changelog_periodic_materialization_interval: 600_000,
+    changelog_storage: 'memory',
+  };
+}
+
+/** What `GET /jobs/:id/status` of Flink 1.18–1.20 answers for an unknown job: a 500, not the 404 of the other job routes. */
+export function jobStatusNotFoundErrors(jobId: string): { errors: string[] } {
+  return internalServerError(
+    [
+      `org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${jobId})`,
+      '\tat org.apache.flink.runtime.dispatcher.Dispatcher.lambda$requestJobStatus$29(Dispatcher.java:1214)',
+    ].join('\n'),
+  );
+}
+
+/**
+ * `GET /jobs/overview` listing the given jobs, each built from a {@link jobDetails} reply: the same
+ * state, and the task counts of its vertices summed under Flink's lower-case keys plus `total`.
+ */
+export function jobsOverviewReply(...jobs: ReadonlyArray<Record<string, unknown>>): { jobs: Record<string, unknown>[] } {
+  return {
+    jobs: jobs.map((details) => {
+      const tasks: Record<string, number> = Object.fromEntries([...ALL_TASK_STATES.map((s) => [s.toLowerCase(), 0]), ['total', 0]]);
+      for (const v of details['vertices'] as Array<{ parallelism: number; tasks: Record<string, number> }>) {
+        tasks['total'] = (tasks['total'] ?? 0) + v.parallelism;
+        for (const [state, n] of Object.entries(v.tasks)) tasks[state.toLowerCase()] = (tasks[state.toLowerCase()] ?? 0) + n;
+      }
+      return {
+        jid: details['jid'],
+        name: details['name'],
+        state: details['state'],
+        'start-time': details['start-time'],
+        'end-time': details['end-time'],
+        duration: details['duration'],
+        'last-modification': details['now'],
+        tasks,
+      };
+    }),
+  };
+}

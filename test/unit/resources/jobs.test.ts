@@ -1,12 +1,30 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { FlinkNotFoundError } from '../../../src/errors/api-errors.js';
-import { FlinkJobFailedError } from '../../../src/errors/domain-errors.js';
+import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
+import { FlinkJobFailedError, FlinkOperationError } from '../../../src/errors/domain-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
 import { FlinkTimeoutError } from '../../../src/errors/transport-errors.js';
 import { caught } from '../../fakes/caught.js';
-import { flinkErrors, internalServerError, JOB_ID, jobDetails, jobExceptions, vertex } from '../../fakes/flink-replies.js';
-import { api, fakeClient, inOrder, useFakeFlink } from '../../fakes/msw.js';
+import {
+  flinkErrors,
+  internalServerError,
+  JOB_ID,
+  jobDetails,
+  jobExceptions,
+  jobStatusNotFoundErrors,
+  jobsOverviewReply,
+  MKDIRS_TRACE,
+  OTHER_JOB_ID,
+  operationFailed,
+  operationInProgress,
+  SAVEPOINT_PATH,
+  savepointCompleted,
+  stopFailedAfterSavepointTrace,
+  TRIGGER_ID,
+  triggerReply,
+  vertex,
+} from '../../fakes/flink-replies.js';
+import { api, fakeClient, inOrder, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
 
 const flink = useFakeFlink();
 const { server } = flink;
@@ -63,6 +81,25 @@ describe('jobs.get / status / list / exceptions', () => {
     const client = fakeClient();
     expect(await client.jobs.status(JOB_ID)).toBe('RESTARTING');
     expect(await client.jobs.status(JOB_ID)).toBe('SOME_FUTURE_STATE');
+  });
+
+  it('status of an unknown job: the 500 FlinkJobNotFoundException of Flink 1.18-1.20 is a FlinkNotFoundError with the job hint', async () => {
+    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
+    const error = await caught(fakeClient().jobs.status(JOB_ID), FlinkNotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain('No job with that id on this cluster');
+    expect(error.rootCause).toBe(`FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);
+  });
+
+  it('status: other 500s stay FlinkApiErrors', async () => {
+    server.use(
+      http.get(api(`/jobs/${JOB_ID}/status`), () =>
+        HttpResponse.json(internalServerError('java.lang.NullPointerException'), { status: 500 }),
+      ),
+    );
+    const error = await caught(fakeClient().jobs.status(JOB_ID), FlinkApiError);
+    expect(error).not.toBeInstanceOf(FlinkNotFoundError);
+    expect(error.status).toBe(500);
   });
 
   it('list maps /jobs/overview with upper-case task counts', async () => {
@@ -153,53 +190,78 @@ describe('jobs.cancel', () => {
 });
 
 describe('jobs.waitFor', () => {
+  const overviewRoute = 'GET /v1/jobs/overview';
   const detailsRoute = `GET /v1/jobs/${JOB_ID}`;
-  const looks = () => flink.calls().filter((c) => c === detailsRoute).length;
+  const statusRoute = `GET /v1/jobs/${JOB_ID}/status`;
+  /** Looks at the live state: requests of the overview. */
+  const looks = () => flink.calls().filter((c) => c === overviewRoute).length;
 
-  it('RUNNING counts only once every vertex runs', async () => {
-    server.use(
-      http.get(
-        api(`/jobs/${JOB_ID}`),
-        inOrder(jobDetails('RUNNING', ['RUNNING', 'SCHEDULED']), jobDetails('RUNNING', ['RUNNING', 'RUNNING'])),
-      ),
-    );
-    const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
-    expect(job.vertices.map((v) => v.status)).toEqual(['RUNNING', 'RUNNING']);
-    expect(looks()).toBe(2);
-  });
+  it.each(['SCHEDULED', 'DEPLOYING', 'CREATED', 'INITIALIZING'])(
+    'RUNNING counts only once every task runs (not while one is %s), and the details are read once at the end',
+    async (waiting) => {
+      server.use(
+        ...scriptedJob([jobDetails('RUNNING', ['RUNNING', waiting]), jobDetails('RUNNING', ['RUNNING', 'RUNNING'])], {
+          alongside: [jobDetails('RUNNING', ['RUNNING'], OTHER_JOB_ID)],
+        }),
+      );
+      const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
+      expect(job).toMatchObject({ id: JOB_ID, state: 'RUNNING', allTasksRunning: true });
+      expect(job.vertices.map((v) => v.status)).toEqual(['RUNNING', 'RUNNING']); // from GET /jobs/:id
+      expect(flink.calls()).toEqual([overviewRoute, overviewRoute, detailsRoute]);
+    },
+  );
 
   it('RUNNING counts only once every subtask runs, though Flink calls a half-scheduled vertex RUNNING', async () => {
     const halfScheduled = vertex('Map', 'RUNNING', { parallelism: 2, tasks: { RUNNING: 1, SCHEDULED: 1 } });
     const allRunning = vertex('Map', 'RUNNING', { parallelism: 2 });
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('RUNNING', [halfScheduled]), jobDetails('RUNNING', [allRunning]))));
+    server.use(...scriptedJob([jobDetails('RUNNING', [halfScheduled]), jobDetails('RUNNING', [allRunning])]));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
     expect(job.vertices[0]?.tasks['RUNNING']).toBe(2);
     expect(looks()).toBe(2);
   });
 
+  it('RUNNING does not count while the job has no running task yet', async () => {
+    server.use(...scriptedJob([jobDetails('RUNNING', []), jobDetails('RUNNING', ['RUNNING'])]));
+    await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ allTasksRunning: true });
+    expect(looks()).toBe(2);
+  });
+
   it('with allTasksRunning: false, the job state alone decides', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('RUNNING', ['RUNNING', 'SCHEDULED']))));
+    server.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])]));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', allTasksRunning: false, ...fast });
+    expect(job.state).toBe('RUNNING');
     expect(job.allTasksRunning).toBe(false);
     expect(looks()).toBe(1);
   });
 
-  it('FINISHED vertices count as done alongside RUNNING ones', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('RUNNING', ['FINISHED', 'RUNNING']))));
+  it('FINISHED tasks count as done alongside RUNNING ones', async () => {
+    server.use(...scriptedJob([jobDetails('RUNNING', ['FINISHED', 'RUNNING'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ allTasksRunning: true });
+    expect(looks()).toBe(1);
   });
 
   it('by default waits for any terminal state', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('RUNNING'), jobDetails('RUNNING'), jobDetails('FINISHED', ['FINISHED']))),
-    );
+    server.use(...scriptedJob([jobDetails('RUNNING'), jobDetails('RUNNING'), jobDetails('FINISHED', ['FINISHED'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, fast)).resolves.toMatchObject({ state: 'FINISHED' });
     expect(looks()).toBe(3);
   });
 
+  it.each([
+    ['FINISHED', 'FINISHED'],
+    ['TERMINAL', 'FINISHED'],
+    ['CANCELED', 'CANCELED'],
+  ] as const)('waiting for %s returns the state seen live, though the cached details still say RUNNING', async (until, live) => {
+    server.use(...scriptedJob([jobDetails('RUNNING'), jobDetails(live, [live])]));
+    server.use(http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(jobDetails('RUNNING', ['RUNNING', 'RUNNING']))));
+    const job = await fakeClient().jobs.waitFor(JOB_ID, { until, ...fast });
+    expect(job.state).toBe(live);
+    expect(job.vertices.map((v) => v.status)).toEqual(['RUNNING', 'RUNNING']); // the rest is the details as read
+    expect(flink.calls()).toEqual([overviewRoute, overviewRoute, detailsRoute]);
+  });
+
   it('FAILED while waiting for RUNNING is a FlinkJobFailedError with the root cause from the exception history', async () => {
     server.use(
-      http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('INITIALIZING', []), jobDetails('FAILED', ['FAILED']))),
+      ...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FAILED', ['FAILED'])]),
       http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
     );
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast }), FlinkJobFailedError);
@@ -209,11 +271,12 @@ describe('jobs.waitFor', () => {
     expect(error.message).toBe(
       `job ${JOB_ID} (Streaming WordCount) ended FAILED while waiting for RUNNING: ArithmeticException: / by zero`,
     );
+    expect(flink.calls()).toEqual([overviewRoute, overviewRoute, `GET /v1/jobs/${JOB_ID}/exceptions`]);
   });
 
   it('FAILED is still a FlinkJobFailedError when the exception history cannot be read', async () => {
     server.use(
-      http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('FAILED', ['FAILED']))),
+      ...scriptedJob([jobDetails('FAILED', ['FAILED'])]),
       http.get(api(`/jobs/${JOB_ID}/exceptions`), () =>
         HttpResponse.json(internalServerError('java.lang.NullPointerException'), { status: 500 }),
       ),
@@ -224,51 +287,81 @@ describe('jobs.waitFor', () => {
   });
 
   it('CANCELED while waiting for FINISHED is a FlinkJobFailedError, without reading exceptions', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('CANCELED', ['CANCELED']))));
+    server.use(...scriptedJob([jobDetails('CANCELED', ['CANCELED'])]));
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'FINISHED', ...fast }), FlinkJobFailedError);
     expect(error.state).toBe('CANCELED');
-    expect(flink.calls()).toEqual([detailsRoute]);
+    expect(flink.calls()).toEqual([overviewRoute]);
   });
 
   it('waiting for FAILED resolves when the job fails', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('FAILED', ['FAILED']))));
+    server.use(...scriptedJob([jobDetails('FAILED', ['FAILED'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'FAILED', ...fast })).resolves.toMatchObject({ state: 'FAILED' });
   });
 
   it('a timeout is a FlinkTimeoutError that names the state and tasks last seen', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), inOrder(jobDetails('RUNNING', ['RUNNING', 'SCHEDULED']))));
+    server.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])]));
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 100, ...fast }), FlinkTimeoutError);
     expect(error.timeoutMs).toBe(100);
     expect(error.message).toContain(`waiting for job ${JOB_ID} to reach RUNNING with all tasks running`);
-    expect(error.message).toContain('(last seen: RUNNING, tasks: 1 RUNNING, 1 SCHEDULED)');
+    expect(error.message).toContain('(last seen: RUNNING, tasks: 1 SCHEDULED, 1 RUNNING)');
     expect(looks()).toBeGreaterThan(1);
+    expect(flink.calls()).not.toContain(detailsRoute);
   });
 
   it('an abort rejects with the reason and stops polling', async () => {
     const controller = new AbortController();
     const reason = new Error('user cancelled');
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}`), () => {
-        controller.abort(reason);
-        return HttpResponse.json(jobDetails('CREATED', ['CREATED']));
-      }),
-    );
+    server.use(...scriptedJob([jobDetails('CREATED', ['CREATED'])], { onLook: () => controller.abort(reason) }));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { signal: controller.signal, pollIntervalMs: 60_000 })).rejects.toBe(reason);
-    expect(looks()).toBe(1);
+    expect(flink.calls()).toEqual([overviewRoute]);
   });
 
-  it('an unknown job ends the wait with a FlinkNotFoundError', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
-    await caught(fakeClient().jobs.waitFor(JOB_ID, fast), FlinkNotFoundError);
+  it('a job not listed in the overview yet but known to the status route keeps being polled', async () => {
+    server.use(
+      ...scriptedJob([null, null, jobDetails('RUNNING', ['RUNNING'])]),
+      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'INITIALIZING' })),
+    );
+    await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ state: 'RUNNING' });
+    expect(flink.calls()).toEqual([overviewRoute, statusRoute, overviewRoute, statusRoute, overviewRoute, detailsRoute]);
+  });
+
+  it('a job never listed times out naming the state the status route reported', async () => {
+    server.use(
+      ...scriptedJob([null]),
+      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'INITIALIZING' })),
+    );
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }), FlinkTimeoutError);
+    expect(error.message).toContain('(last seen: INITIALIZING)');
+  });
+
+  it('an unknown job (not listed, 404 on the status route) ends the wait with a FlinkNotFoundError', async () => {
+    server.use(
+      ...scriptedJob([null], { alongside: [jobDetails('FINISHED', ['FINISHED'], OTHER_JOB_ID)] }),
+      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })),
+    );
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    expect(error.message).toContain('No job with that id on this cluster');
+    expect(flink.calls()).toEqual([overviewRoute, statusRoute]);
+  });
+
+  it('an unknown job (not listed, 500 FlinkJobNotFoundException on the status route of Flink 1.18-1.20) is a FlinkNotFoundError', async () => {
+    server.use(
+      ...scriptedJob([null]),
+      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })),
+    );
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain('No job with that id on this cluster');
+    expect(error.rootCause).toBe(`FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);
+    expect(flink.calls()).toEqual([overviewRoute, statusRoute]);
   });
 
   it('a 503 during the wait is retried by the transport, not the end of the wait', async () => {
     let calls = 0;
+    server.use(...scriptedJob([jobDetails('FINISHED', ['FINISHED'])]));
     server.use(
-      http.get(api(`/jobs/${JOB_ID}`), () =>
-        ++calls === 1
-          ? HttpResponse.json(flinkErrors('leader election'), { status: 503 })
-          : HttpResponse.json(jobDetails('FINISHED', ['FINISHED'])),
+      http.get(api('/jobs/overview'), () =>
+        ++calls === 1 ? HttpResponse.json(flinkErrors('leader election'), { status: 503 }) : undefined,
       ),
     );
     await expect(fakeClient().jobs.waitFor(JOB_ID, fast)).resolves.toMatchObject({ state: 'FINISHED' });
@@ -277,6 +370,168 @@ describe('jobs.waitFor', () => {
 
   it('rejects an until that is not a string', async () => {
     await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 42 as unknown as 'RUNNING' }), FlinkInputError);
+    expect(flink.requests).toHaveLength(0);
+  });
+});
+
+describe('jobs.stop', () => {
+  const stopRoute = `POST /v1/jobs/${JOB_ID}/stop`;
+  const detailsRoute = `GET /v1/jobs/${JOB_ID}`;
+  const statusRoute = `GET /v1/jobs/${JOB_ID}/status`;
+
+  /** Looks at the job's state, through the details or the overview route, whichever waitFor polls. */
+  const isLook = (call: string) => call === detailsRoute || call === 'GET /v1/jobs/overview';
+  /** The calls with each run of looks at the job's state collapsed into one `LOOK`. */
+  const collapsedCalls = () =>
+    flink
+      .calls()
+      .map((c) => (isLook(c) ? 'LOOK' : c))
+      .filter((c, i, all) => c !== 'LOOK' || all[i - 1] !== 'LOOK');
+
+  /**
+   * Accepts the stop POST (keeping its bodies) and scripts the savepoint status and the job's states
+   * (`jobDetails` replies, one per look at the details or the overview route, the last repeated).
+   */
+  function stopping(
+    statuses: unknown[],
+    states: Array<Record<string, unknown>> = [jobDetails('FINISHED', ['FINISHED'])],
+  ): Array<Record<string, unknown>> {
+    const bodies: Array<Record<string, unknown>> = [];
+    let look = 0;
+    const nextState = () => states[Math.min(look++, states.length - 1)] as Record<string, unknown>;
+    server.use(
+      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        bodies.push(body);
+        return HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+      }),
+      http.get(api(`/jobs/${JOB_ID}/savepoints/:triggerId`), inOrder(...statuses)),
+      http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(nextState())),
+      http.get(api('/jobs/overview'), () => HttpResponse.json(jobsOverviewReply(nextState()))),
+      http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
+      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'RUNNING' })),
+    );
+    return bodies;
+  }
+
+  it('sends camelCase targetDirectory, drain, formatType and triggerId, polls the savepoint, waits for FINISHED', async () => {
+    const bodies = stopping([operationInProgress(), savepointCompleted()], [jobDetails('RUNNING'), jobDetails('FINISHED', ['FINISHED'])]);
+    const result = await fakeClient().jobs.stop(JOB_ID, {
+      targetDirectory: 's3://bucket/sp',
+      drain: true,
+      formatType: 'NATIVE',
+      triggerId: TRIGGER_ID,
+      ...fast,
+    });
+    expect(result).toEqual({ savepointPath: SAVEPOINT_PATH });
+    expect(bodies).toEqual([{ targetDirectory: 's3://bucket/sp', drain: true, formatType: 'NATIVE', triggerId: TRIGGER_ID }]);
+    const savepointRoute = `GET /v1/jobs/${JOB_ID}/savepoints/${TRIGGER_ID}`;
+    expect(collapsedCalls()).toEqual([statusRoute, stopRoute, savepointRoute, savepointRoute, 'LOOK']);
+    expect(flink.calls().filter(isLook).length).toBeGreaterThanOrEqual(2); // RUNNING, then FINISHED
+  });
+
+  it('defaults: drain false, a fresh triggerId, no targetDirectory or formatType', async () => {
+    const bodies = stopping([savepointCompleted()]);
+    await fakeClient().jobs.stop(JOB_ID, fast);
+    expect(Object.keys(bodies[0] ?? {}).sort()).toEqual(['drain', 'triggerId']);
+    expect(bodies[0]?.['drain']).toBe(false);
+    expect(bodies[0]?.['triggerId']).toMatch(/^[0-9a-f]{32}$/);
+    expect(flink.calls().slice(0, 3)).toEqual([statusRoute, stopRoute, `GET /v1/jobs/${JOB_ID}/savepoints/${bodies[0]?.['triggerId']}`]);
+  });
+
+  it('retries the stop POST after a dropped connection with the same triggerId', async () => {
+    const bodies: unknown[] = [];
+    stopping([savepointCompleted()]);
+    server.use(
+      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        bodies.push(body);
+        return bodies.length === 1 ? HttpResponse.error() : HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+      }),
+    );
+    await fakeClient().jobs.stop(JOB_ID, fast);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toEqual(bodies[1]);
+  });
+
+  it('a savepoint written but a job that then ends FAILED is a FlinkOperationError that keeps the savepoint path', async () => {
+    stopping([savepointCompleted()], [jobDetails('RUNNING'), jobDetails('FAILED', ['FAILED'])]);
+    const error = await caught(fakeClient().jobs.stop(JOB_ID, fast), FlinkOperationError);
+    expect(error.operation).toBe('stop');
+    expect(error.savepointPath).toBe(SAVEPOINT_PATH);
+    expect(error.rootCause).toBe('ArithmeticException: / by zero');
+    expect(error.cause).toBeInstanceOf(FlinkJobFailedError);
+    expect(error.message).toContain(`was written to ${SAVEPOINT_PATH}`);
+    expect(error.message).toContain('ended FAILED instead of FINISHED; restore from the savepoint');
+  });
+
+  it.each([
+    ['Flink 1.20 wording', stopFailedAfterSavepointTrace(JOB_ID, 'file:/sp/savepoint-1')],
+    [
+      'a space before the comma',
+      `org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException: A savepoint has been created at: file:/sp/savepoint-1 , but the corresponding job ${JOB_ID} failed during stopping.`,
+    ],
+  ])('FLINK-33522 (%s): the failure names where the savepoint was written, and savepointPath carries it', async (_label, trace) => {
+    stopping([operationInProgress(), operationFailed(trace)]);
+    const error = await caught(fakeClient().jobs.stop(JOB_ID, fast), FlinkOperationError);
+    expect(error.operation).toBe('stop');
+    expect(error.savepointPath).toBe('file:/sp/savepoint-1');
+    expect(error.message).toContain(`stop-with-savepoint of job ${JOB_ID} failed`);
+    expect(error.message).toContain(
+      'The savepoint was written to file:/sp/savepoint-1 before the job failed while stopping; restore from it',
+    );
+    expect(flink.calls().filter(isLook)).toEqual([]); // no wait for FINISHED after a failed operation
+  });
+
+  it('a savepoint that failed (the job keeps running) is a FlinkOperationError without a savepoint path', async () => {
+    stopping([operationFailed(MKDIRS_TRACE)]);
+    const error = await caught(fakeClient().jobs.stop(JOB_ID, fast), FlinkOperationError);
+    expect(error.savepointPath).toBeUndefined();
+    expect(error.message).toBe(`stop-with-savepoint of job ${JOB_ID} failed: IOException: Mkdirs failed to create /proc/nope`);
+  });
+
+  it('a stop of an unknown job is a FlinkNotFoundError with the job hint, and nothing is stopped', async () => {
+    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
+    expect(error.message).toContain('No job with that id on this cluster');
+    expect(flink.calls()).toEqual([statusRoute]);
+  });
+
+  it('a job gone between the check and the stop (404 on the POST) is a FlinkNotFoundError with the job hint', async () => {
+    stopping([savepointCompleted()]);
+    server.use(http.post(api(`/jobs/${JOB_ID}/stop`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
+    expect(error.message).toContain('No job with that id on this cluster');
+    expect(flink.calls()).toEqual([statusRoute, stopRoute]);
+  });
+
+  it('a job the status route calls unknown with a 500 (Flink 1.18-1.20) is a FlinkNotFoundError, and nothing is stopped', async () => {
+    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
+    await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
+    expect(flink.calls()).toEqual([statusRoute]);
+  });
+
+  it('a job that is not RUNNING is a FlinkOperationError, and nothing is stopped', async () => {
+    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'FINISHED' })));
+    const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkOperationError);
+    expect(error.operation).toBe('stop');
+    expect(error.message).toBe(`job ${JOB_ID} is FINISHED; stop-with-savepoint needs a RUNNING job`);
+    expect(flink.calls()).toEqual([statusRoute]);
+  });
+
+  it('a job that does not reach FINISHED in time is a FlinkTimeoutError', async () => {
+    stopping([savepointCompleted()], [jobDetails('RUNNING')]);
+    const error = await caught(fakeClient().jobs.stop(JOB_ID, { waitTimeoutMs: 100, ...fast }), FlinkTimeoutError);
+    expect(error.message).toContain(`job ${JOB_ID} to reach FINISHED`);
+  });
+
+  it.each([
+    ['a malformed job id', 'abc', {}, 'jobId must be 32 lower-case hex characters'],
+    ['a malformed triggerId', JOB_ID, { triggerId: 'xyz' }, 'triggerId must be 32 lower-case hex characters'],
+    ['an empty targetDirectory', JOB_ID, { targetDirectory: '' }, 'targetDirectory must be a non-empty path'],
+  ])('rejects %s with a FlinkInputError, sending nothing', async (_label, jobId, options, text) => {
+    const error = await caught(fakeClient().jobs.stop(jobId, options), FlinkInputError);
+    expect(error.message).toContain(text);
     expect(flink.requests).toHaveLength(0);
   });
 });

@@ -15,7 +15,7 @@ import {
   taskManagers,
   ZIP_BYTES,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, inOrder, useFakeFlink } from '../../fakes/msw.js';
+import { api, fakeClient, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
 
 const flink = useFakeFlink();
 const { server } = flink;
@@ -28,10 +28,7 @@ function healthyCluster(count = 2, slots = 2, free = slots): void {
     http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
       const { jobId } = (await request.json()) as { jobId: string };
       server.use(
-        http.get(
-          api(`/jobs/${jobId}`),
-          inOrder(jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'], jobId), jobDetails('RUNNING', ['RUNNING', 'RUNNING'], jobId)),
-        ),
+        ...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'], jobId), jobDetails('RUNNING', ['RUNNING', 'RUNNING'], jobId)]),
         http.get(api(`/jobs/${jobId}/status`), () => HttpResponse.json({ status: 'CREATED' })),
       );
       return HttpResponse.json({ jobid: jobId });
@@ -85,8 +82,9 @@ describe('submit', () => {
       'GET /v1/taskmanagers',
       'POST /v1/jars/upload',
       `POST /v1/jars/${JAR_ID}/run`,
-      'GET /v1/jobs/<job>',
-      'GET /v1/jobs/<job>',
+      'GET /v1/jobs/overview', // tasks still SCHEDULED
+      'GET /v1/jobs/overview', // all tasks RUNNING
+      'GET /v1/jobs/<job>', // the details returned
     ]);
   });
 
@@ -119,7 +117,7 @@ describe('submit', () => {
       http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
         const { jobId } = (await request.json()) as { jobId: string };
         server.use(
-          http.get(api(`/jobs/${jobId}`), () => HttpResponse.json(jobDetails('FAILED', ['FAILED'], jobId))),
+          ...scriptedJob([jobDetails('FAILED', ['FAILED'], jobId)]),
           http.get(api(`/jobs/${jobId}/exceptions`), () => HttpResponse.json(jobExceptions())),
         );
         return HttpResponse.json({ jobid: jobId });
@@ -160,12 +158,7 @@ describe('submit', () => {
     server.use(
       http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
         const { jobId } = (await request.json()) as { jobId: string };
-        server.use(
-          http.get(api(`/jobs/${jobId}`), () => {
-            controller.abort(reason);
-            return HttpResponse.json(jobDetails('CREATED', ['CREATED'], jobId));
-          }),
-        );
+        server.use(...scriptedJob([jobDetails('CREATED', ['CREATED'], jobId)], { onLook: () => controller.abort(reason) }));
         return HttpResponse.json({ jobid: jobId });
       }),
     );
