@@ -48,9 +48,15 @@ async function run(client: FlinkClient, jar: string): Promise<void> {
   console.log(
     `job ${jobId} ${job?.state} in ${job?.durationMs} ms; parallelism per vertex: ${job?.vertices.map((v) => v.parallelism).join(', ')}`,
   );
-  const after = await stdoutOfAll(client);
+  // The last lines reach the TaskManagers' .out files a moment after FINISHED: read until it settles.
   let output = '';
-  for (const [id, text] of after) output += text.slice(before.get(id)?.length ?? 0);
+  for (let tries = 0; tries < 30; tries++) {
+    let now = '';
+    for (const [id, text] of await stdoutOfAll(client)) now += text.slice(before.get(id)?.length ?? 0);
+    if (now.length > 0 && now === output) break;
+    output = now;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
   const counts = [...countsFrom(output)].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   console.log(`${counts.length} distinct words; top 10:`);
   for (const [word, count] of counts.slice(0, 10)) console.log(`  ${word.padEnd(12)} ${count}`);

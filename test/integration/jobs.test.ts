@@ -8,7 +8,15 @@ import { FlinkClient } from '../../src/client.ts';
 import { FlinkApiError, FlinkInputError, FlinkNotFoundError, InsufficientSlotsError } from '../../src/errors/index.ts';
 import { newFlinkId } from '../../src/internal/ids.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
-import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, wordCounts, wordInputDir } from './support.ts';
+import {
+  continuousWordCountArgs,
+  FLINK_VERSION,
+  settledOutput,
+  startTestCluster,
+  stdoutOfAll,
+  wordCounts,
+  wordInputDir,
+} from './support.ts';
 
 describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let cluster: LocalCluster;
@@ -27,12 +35,6 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     await cluster?.stop();
   });
 
-  /** All TaskManagers' stdout, concatenated. */
-  async function allStdout(): Promise<Map<string, string>> {
-    const tms = await flink.cluster.taskManagers();
-    return new Map(await Promise.all(tms.map(async (tm) => [tm.id, await flink.cluster.taskManagerStdout(tm.id)] as const)));
-  }
-
   it('uploads a jar and lists it with its entry class', async () => {
     const jars = await flink.jars.list();
     const jar = jars.find((j) => j.id === jarId);
@@ -42,7 +44,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
 
   for (const parallelism of [1, 2, 4]) {
     it(`runs WordCount at parallelism ${parallelism}: vertices run at it, FINISHED, counts on TaskManager stdout`, async () => {
-      const before = await allStdout();
+      const before = await stdoutOfAll(flink);
       const { jobId } = await flink.jars.run(jarId, { parallelism });
       const job = await flink.jobs.waitFor(jobId, { until: 'FINISHED', timeoutMs: 120_000 });
       expect(job.state).toBe('FINISHED');
@@ -51,9 +53,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
       expect(source?.parallelism).toBe(1);
       expect(rest.length).toBeGreaterThan(0);
       expect(rest.every((v) => v.parallelism === parallelism)).toBe(true);
-      let output = '';
-      for (const [id, text] of await allStdout()) output += text.slice(before.get(id)?.length ?? 0);
-      const counts = wordCounts(output);
+      const counts = wordCounts(await settledOutput(flink, before));
       // Hamlet's soliloquy, which WordCount carries built in: the final counts do not depend on parallelism.
       expect(counts.get('the')).toBe(22);
       expect(counts.get('to')).toBe(15);

@@ -6,7 +6,7 @@ import { FlinkApiError, FlinkInputError, FlinkNotFoundError, FlinkOperationError
 import { newFlinkId } from '../../src/internal/ids.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
-import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, wordInputDir } from './support.ts';
+import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, waitForSlots, wordInputDir } from './support.ts';
 
 /** `file:/a/b` -> `/a/b`. */
 const localPath = (uri: string) => uri.replace(/^file:\/*/, '/');
@@ -173,6 +173,7 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     const job = await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 120_000 });
     expect(job.allTasksRunning).toBe(true);
     expect(cluster.taskManagerIds).toHaveLength(2);
+    await waitForSlots(flink, 4); // the replacement TaskManager registered (the next tests need all slots)
   });
 
   it('upgrades at a new parallelism (2 -> 4): the new job runs at 4 and restored from the savepoint', async () => {

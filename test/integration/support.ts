@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FlinkClient } from '../../src/client.ts';
+import { poll } from '../../src/core/poll.ts';
 import { type LocalCluster, type LocalClusterOptions, startLocalCluster } from '../../src/local/index.ts';
 
 /** The Flink version (or line) this integration run targets; scripts/test.sh sets it per run. */
@@ -51,4 +53,46 @@ export function wordCounts(stdout: string): Map<string, number> {
     counts.set(word, Math.max(counts.get(word) ?? 0, Number(m[2])));
   }
   return counts;
+}
+
+/** Each TaskManager's stdout, by id. */
+export async function stdoutOfAll(flink: FlinkClient): Promise<Map<string, string>> {
+  const tms = await flink.cluster.taskManagers();
+  return new Map(await Promise.all(tms.map(async (tm) => [tm.id, await flink.cluster.taskManagerStdout(tm.id)] as const)));
+}
+
+/**
+ * What the TaskManagers printed since `before`, once it stopped growing: a finished job's last lines
+ * reach the .out files a moment after Flink reports FINISHED.
+ */
+export async function settledOutput(flink: FlinkClient, before: Map<string, string>): Promise<string> {
+  const since = async () => {
+    let out = '';
+    for (const [id, text] of await stdoutOfAll(flink)) out += text.slice(before.get(id)?.length ?? 0);
+    return out;
+  };
+  let last = await since();
+  return poll(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const now = await since();
+      const settled = now.length > 0 && now === last;
+      last = now;
+      return settled ? { done: true, value: now } : { done: false, seen: `${now.length} bytes` };
+    },
+    { what: 'TaskManager stdout to settle', timeoutMs: 20_000 },
+  );
+}
+
+/** Waits until the cluster has `slots` slots registered (e.g. after replacing a TaskManager). */
+export function waitForSlots(flink: FlinkClient, slots: number): Promise<void> {
+  return poll(
+    async () => {
+      const o = await flink.cluster.overview();
+      return o.slotsTotal === slots
+        ? { done: true, value: undefined }
+        : { done: false, seen: `${o.taskManagers} TaskManagers, ${o.slotsTotal} slots` };
+    },
+    { what: `${slots} slots to be registered`, timeoutMs: 120_000 },
+  );
 }
