@@ -4,7 +4,7 @@
 # the set CI runs. Integration tests never skip: without Java or Maven they fail with the fix.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-versions="${FLINK_VERSIONS:-1.20 1.18}"
+versions="${FLINK_VERSIONS:-1.20 1.18 2.3}"
 
 step() { printf '\n=== %s\n' "$*"; }
 

@@ -4,8 +4,11 @@ import { FlinkInputError } from '../errors/flink-error.js';
 export class FlinkVersion {
   /** The version as the server printed it. */
   readonly raw: string;
+  /** 1 in 1.20.3. */
   readonly major: number;
+  /** 20 in 1.20.3. */
   readonly minor: number;
+  /** 3 in 1.20.3 (0 when the server printed none). */
   readonly patch: number;
 
   private constructor(raw: string, major: number, minor: number, patch: number) {
@@ -27,6 +30,7 @@ export class FlinkVersion {
     return this.major > major || (this.major === major && this.minor >= minor);
   }
 
+  /** The version as the server printed it. */
   toString(): string {
     return this.raw;
   }
