@@ -16,12 +16,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fetch as undiciFetch } from 'undici';
-import { z } from 'zod';
 import { FlinkClient } from 'flink-kit';
 import { startLocalCluster } from 'flink-kit/local';
+import { fetch as undiciFetch } from 'undici';
+import { z } from 'zod';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, 'flink-version': { type: 'string', default: '1.20' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, 'flink-version': { type: 'string', default: '1.20' } },
+});
 const rounds = Number(values.rounds);
 
 const SubtaskTimes = z.object({ subtasks: z.array(z.object({ timestamps: z.record(z.string(), z.number()) })) });
@@ -29,7 +31,12 @@ const JobTimes = z.object({ 'start-time': z.number(), 'end-time': z.number(), ve
 
 const input = mkdtempSync(join(tmpdir(), 'flink-kit-bench-in-'));
 writeFileSync(join(input, 'words.txt'), 'to be or not to be\n');
-const local = await startLocalCluster({ taskManagers: 2, slotsPerTaskManager: 2, flinkVersion: values['flink-version'], config: { 'execution.checkpointing.interval': '10s' } });
+const local = await startLocalCluster({
+  taskManagers: 2,
+  slotsPerTaskManager: 2,
+  flinkVersion: values['flink-version'],
+  config: { 'execution.checkpointing.interval': '10s' },
+});
 /** Start and end (epoch ms) of every request, by method and path. */
 const timings: Array<{ what: string; start: number; end: number }> = [];
 const timedFetch = async (url: URL, init: Record<string, unknown>) => {
@@ -60,7 +67,11 @@ try {
     const newJob = await flink.request({ method: 'GET', path: `/jobs/${result.jobId}`, schema: JobTimes });
     let allRunning = 0;
     for (const v of newJob.vertices) {
-      const times = await flink.request({ method: 'GET', path: `/jobs/${result.jobId}/vertices/${v.id}/subtasktimes`, schema: SubtaskTimes });
+      const times = await flink.request({
+        method: 'GET',
+        path: `/jobs/${result.jobId}/vertices/${v.id}/subtasktimes`,
+        schema: SubtaskTimes,
+      });
       for (const s of times.subtasks) allRunning = Math.max(allRunning, s.timestamps['RUNNING'] ?? 0);
     }
     const savepointMs = savepoint?.durationMs ?? 0;
@@ -69,7 +80,19 @@ try {
     const stopMs = oldJob['end-time'] - stopSent; // savepoint + old job shutdown, as Flink saw it
     const runMs = run ? run.end - run.start : 0; // the run request: main() inside the JobManager
     const sdkMs = wall - stopMs - runMs - toRunningMs;
-    const row = { wall, savepointMs, toRunningMs, overheadPct: ((wall - flinkMs) / flinkMs) * 100, stopMs, runMs, sdkMs, sdkPct: (sdkMs / wall) * 100 };
+    // The same formula with the new job's time to RUNNING counted from the run request (main() included).
+    const fromRequestMs = savepointMs + runMs + toRunningMs;
+    const row = {
+      wall,
+      savepointMs,
+      toRunningMs,
+      overheadPct: ((wall - flinkMs) / flinkMs) * 100,
+      overheadFromRequestPct: ((wall - fromRequestMs) / fromRequestMs) * 100,
+      stopMs,
+      runMs,
+      sdkMs,
+      sdkPct: (sdkMs / wall) * 100,
+    };
     rows.push(row);
     console.log(
       `round ${i} (-> p${parallelism}): wall ${wall} ms; Flink: savepoint ${savepointMs} ms + to RUNNING ${toRunningMs} ms = ${flinkMs} ms; overhead ${row.overheadPct.toFixed(0)} %` +
@@ -78,8 +101,15 @@ try {
     jobId = result.jobId;
   }
   const m = (k: string) => median(rows.map((r) => r[k] as number));
-  console.log(`\nmedian of ${rounds}: wall ${m('wall')} ms, savepoint ${m('savepointMs')} ms, to RUNNING ${m('toRunningMs')} ms, overhead ${m('overheadPct').toFixed(0)} % (target <= 10 %)`);
-  console.log(`median: stop request -> old job ended ${m('stopMs')} ms, run request (main() in the JobManager) ${m('runMs')} ms, SDK's own ${m('sdkMs')} ms (${m('sdkPct').toFixed(0)} % of wall)`);
+  console.log(
+    `\nmedian of ${rounds}: wall ${m('wall')} ms, savepoint ${m('savepointMs')} ms, to RUNNING ${m('toRunningMs')} ms, overhead ${m('overheadPct').toFixed(0)} % (target <= 10 %)`,
+  );
+  console.log(
+    `median overhead with the new job's time to RUNNING counted from the run request (main() included): ${m('overheadFromRequestPct').toFixed(0)} %`,
+  );
+  console.log(
+    `median: stop request -> old job ended ${m('stopMs')} ms, run request (main() in the JobManager) ${m('runMs')} ms, SDK's own ${m('sdkMs')} ms (${m('sdkPct').toFixed(0)} % of wall)`,
+  );
   await flink.jobs.cancel(jobId);
 } finally {
   await flink.close();
