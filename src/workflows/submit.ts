@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { InsufficientSlotsError } from '../errors/domain-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { ClusterResource } from '../resources/cluster.js';
@@ -6,11 +5,12 @@ import { checkParallelism, type JarsResource, type RunOptions } from '../resourc
 import type { JobsResource } from '../resources/jobs.js';
 import type { JobDetails, JobState } from '../schemas/jobs.js';
 import type { UploadProgress } from '../transport/multipart.js';
+import { type JarSource, jarToRun } from './jar-source.js';
 
 /** Options of `client.submit()`: upload (or reuse) a jar, check capacity, run, wait. */
 export interface SubmitOptions extends Omit<RunOptions, 'signal' | 'timeoutMs' | 'retry' | 'headers'> {
   /** The jar: a path, Buffer or stream to upload, or `{ id }` of a jar already uploaded. */
-  jar: string | Buffer | Readable | { id: string };
+  jar: JarSource;
   /** File name for uploads from a Buffer or stream. */
   filename?: string;
   /** What to wait for: `SUBMITTED` (don't wait), `RUNNING` (all tasks running) or `FINISHED`. @default 'RUNNING' */
@@ -64,14 +64,11 @@ export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<
       });
     }
   }
-  const uploaded = isJarRef(options.jar)
-    ? undefined
-    : await deps.jars.upload(options.jar, {
-        ...request,
-        ...(options.filename ? { filename: options.filename } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
-  const jarId = uploaded?.id ?? (options.jar as { id: string }).id;
+  const { jarId, uploaded } = await jarToRun(deps.jars, options.jar, {
+    ...request,
+    ...(options.filename ? { filename: options.filename } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   try {
     const { jar: _jar, filename: _f, until: _u, checkSlots: _c, keepJar: _k, onProgress: _p, timeoutMs: _t, signal: _s, ...run } = options;
     const { jobId } = await deps.jars.run(jarId, { ...run, ...request });
@@ -84,13 +81,7 @@ export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<
     });
     return { jobId, jarId, state: job.state, job };
   } catch (error) {
-    if (uploaded && !options.keepJar) await deps.jars.delete(uploaded.id).catch(() => undefined);
+    if (uploaded && !options.keepJar) await deps.jars.delete(jarId).catch(() => undefined);
     throw error;
   }
-}
-
-function isJarRef(jar: SubmitOptions['jar']): jar is { id: string } {
-  return (
-    typeof jar === 'object' && jar !== null && !Buffer.isBuffer(jar) && typeof (jar as { id?: unknown }).id === 'string' && !('pipe' in jar)
-  );
 }

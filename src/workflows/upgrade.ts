@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { poll } from '../core/poll.js';
 import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../errors/domain-errors.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
@@ -9,9 +8,7 @@ import { checkParallelism, type JarsResource, type RunOptions } from '../resourc
 import type { JobsResource } from '../resources/jobs.js';
 import type { RunRegistry } from '../resources/resource.js';
 import type { SavepointFormat } from '../resources/savepoints.js';
-
-/** A jar to run: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. */
-export type JarSource = string | Buffer | Readable | { id: string };
+import { type JarSource, jarToRun } from './jar-source.js';
 
 /** How to start the previous version again if the new one fails (the rollback). */
 export interface PreviousRun {
@@ -121,12 +118,12 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   }
 
   // Upload first: a missing or broken file fails before anything is stopped.
-  const uploaded = isJarRef(newJar)
-    ? undefined
-    : await deps.jars.upload(newJar, { ...request, ...(options.filename ? { filename: options.filename } : {}) });
-  const jarId = uploaded?.id ?? (newJar as { id: string }).id;
+  const { jarId, uploaded } = await jarToRun(deps.jars, newJar, {
+    ...request,
+    ...(options.filename ? { filename: options.filename } : {}),
+  });
   const dropUpload = async () => {
-    if (uploaded && !options.keepJar) await deps.jars.delete(uploaded.id).catch(() => undefined);
+    if (uploaded && !options.keepJar) await deps.jars.delete(jarId).catch(() => undefined);
   };
 
   let savepointPath: string;
@@ -218,7 +215,7 @@ async function rollback(
   }
   try {
     const prev = s.previous;
-    const jarId = isJarRef(prev.jar) ? prev.jar.id : (await deps.jars.upload(prev.jar)).id;
+    const { jarId } = await jarToRun(deps.jars, prev.jar);
     const { jobId: rollbackJobId } = await deps.jars.run(jarId, {
       ...pick(prev, ['entryClass', 'args', 'parallelism', 'config', 'allowNonRestoredState']),
       savepointPath: s.savepointPath,
@@ -241,12 +238,6 @@ async function rollback(
 function samePath(a: string | undefined, b: string): boolean {
   const norm = (p: string) => p.replace(/^file:\/*/, '/').replace(/\/+$/, '');
   return a !== undefined && norm(a) === norm(b);
-}
-
-function isJarRef(jar: JarSource): jar is { id: string } {
-  return (
-    typeof jar === 'object' && jar !== null && !Buffer.isBuffer(jar) && !('pipe' in jar) && typeof (jar as { id?: unknown }).id === 'string'
-  );
 }
 
 /** The defined values of some keys (exactOptionalPropertyTypes: never pass `undefined` on). */
