@@ -41,90 +41,78 @@ export type TaskState = (typeof TASK_STATES)[number] | (string & {});
 
 const TaskCounts = z.record(z.string(), z.number());
 
+/** The wire fields `/jobs/overview` and `/jobs/:id` share. */
+const JobWireCore = z.object({
+  jid: z.string(),
+  name: z.string(),
+  state: JobStateSchema,
+  'start-time': epochMs,
+  'end-time': epochMs,
+  duration: z.number(),
+});
+
 /** `GET /jobs/overview`. */
-export const JobsOverview = z
-  .object({
-    jobs: z.array(
-      z.object({
-        jid: z.string(),
-        name: z.string(),
-        state: JobStateSchema,
-        'start-time': epochMs,
-        'end-time': epochMs,
-        duration: z.number(),
-        tasks: TaskCounts.optional(),
-      }),
-    ),
-  })
-  .transform((w) =>
-    w.jobs.map((j) => ({
-      id: j.jid,
-      name: j.name,
-      state: j.state,
-      startTime: j['start-time'],
-      endTime: j['end-time'],
-      durationMs: j.duration,
-      tasks: upperCaseKeys(j.tasks ?? {}),
-    })),
-  );
+export const JobsOverview = z.object({ jobs: z.array(JobWireCore.extend({ tasks: TaskCounts.optional() })) }).transform((w) =>
+  w.jobs.map((j) => ({
+    id: j.jid,
+    name: j.name,
+    state: j.state,
+    startTime: j['start-time'],
+    endTime: j['end-time'],
+    durationMs: j.duration,
+    tasks: upperCaseKeys(j.tasks ?? {}),
+  })),
+);
 /** One line of the job list. */
 export type JobSummary = z.output<typeof JobsOverview>[number];
 
 /** `GET /jobs/:id`. */
-export const JobDetails = z
-  .object({
-    jid: z.string(),
-    name: z.string(),
-    state: JobStateSchema,
-    'start-time': epochMs,
-    'end-time': epochMs,
-    duration: z.number(),
-    maxParallelism: z.number().optional(),
-    'job-type': z.string().optional(),
-    timestamps: z.record(z.string(), z.number()).optional(),
-    vertices: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        parallelism: z.number().int(),
-        maxParallelism: z.number().int().optional(),
-        status: openEnum(TASK_STATES),
-        'start-time': epochMs,
-        'end-time': epochMs,
-        duration: z.number().optional(),
-        tasks: TaskCounts,
-      }),
-    ),
-    'status-counts': TaskCounts.optional(),
-  })
-  .transform((w) => {
-    const vertices = w.vertices.map((v) => ({
-      id: v.id,
-      name: v.name,
-      parallelism: v.parallelism,
-      maxParallelism: v.maxParallelism,
-      status: v.status as TaskState,
-      startTime: v['start-time'],
-      endTime: v['end-time'],
-      tasks: upperCaseKeys(v.tasks),
-    }));
-    return {
-      id: w.jid,
-      name: w.name,
-      state: w.state,
-      jobType: w['job-type'],
-      startTime: w['start-time'],
-      endTime: w['end-time'],
-      durationMs: w.duration,
-      maxParallelism: w.maxParallelism,
-      vertices,
-      /** Every task of every vertex is RUNNING or FINISHED (and there is at least one RUNNING). */
-      allTasksRunning:
-        vertices.length > 0 &&
-        vertices.every((v) => (v.status === 'RUNNING' || v.status === 'FINISHED') && !hasWaitingTasks(v.tasks)) &&
-        vertices.some((v) => v.status === 'RUNNING'),
-    };
-  });
+export const JobDetails = JobWireCore.extend({
+  maxParallelism: z.number().optional(),
+  'job-type': z.string().optional(),
+  timestamps: z.record(z.string(), z.number()).optional(),
+  vertices: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      parallelism: z.number().int(),
+      maxParallelism: z.number().int().optional(),
+      status: openEnum(TASK_STATES),
+      'start-time': epochMs,
+      'end-time': epochMs,
+      duration: z.number().optional(),
+      tasks: TaskCounts,
+    }),
+  ),
+  'status-counts': TaskCounts.optional(),
+}).transform((w) => {
+  const vertices = w.vertices.map((v) => ({
+    id: v.id,
+    name: v.name,
+    parallelism: v.parallelism,
+    maxParallelism: v.maxParallelism,
+    status: v.status as TaskState,
+    startTime: v['start-time'],
+    endTime: v['end-time'],
+    tasks: upperCaseKeys(v.tasks),
+  }));
+  return {
+    id: w.jid,
+    name: w.name,
+    state: w.state,
+    jobType: w['job-type'],
+    startTime: w['start-time'],
+    endTime: w['end-time'],
+    durationMs: w.duration,
+    maxParallelism: w.maxParallelism,
+    vertices,
+    /** Every task of every vertex is RUNNING or FINISHED (and there is at least one RUNNING). */
+    allTasksRunning:
+      vertices.length > 0 &&
+      vertices.every((v) => (v.status === 'RUNNING' || v.status === 'FINISHED') && !hasWaitingTasks(v.tasks)) &&
+      vertices.some((v) => v.status === 'RUNNING'),
+  };
+});
 /** A job with its vertices (operators chains), their parallelism and task states. */
 export type JobDetails = z.output<typeof JobDetails>;
 

@@ -1,3 +1,5 @@
+import { TASK_STATES } from '../../src/schemas/jobs.js';
+
 /**
  * Builders for Flink REST reply bodies, shaped like what Flink 1.20.3 sends (wire keys as on the
  * wire: kebab-case, camelCase and all). Tests override only what they are about.
@@ -103,18 +105,7 @@ export function taskManagers(count: number, slots: number, free = slots): { task
   };
 }
 
-const ALL_TASK_STATES = [
-  'CREATED',
-  'SCHEDULED',
-  'DEPLOYING',
-  'RUNNING',
-  'FINISHED',
-  'CANCELING',
-  'CANCELED',
-  'FAILED',
-  'RECONCILING',
-  'INITIALIZING',
-];
+const ALL_TASK_STATES: readonly string[] = TASK_STATES;
 
 /** Per-state task counts with every ExecutionState present, as Flink writes them. */
 function taskCounts(counts: Record<string, number>): Record<string, number> {
