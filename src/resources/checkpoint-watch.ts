@@ -91,19 +91,23 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
         const fresh = stats.history
           .filter((c) => c.status !== 'IN_PROGRESS' && c.id > (after as number) && !reported.has(c.id))
           .sort((a, b) => a.id - b.id);
-        for (const c of fresh) {
-          reported.add(c.id);
-          yield toEvent(c);
+        // One look can span a restore (Flink caches the statistics for web.refresh-interval): yield
+        // its checkpoints and the restore in the order they happened.
+        const timed: Array<{ at: number; event: CheckpointEvent }> = fresh.map((c) => ({
+          at: c.latestAckAt ?? c.failedAt ?? c.triggeredAt,
+          event: toEvent(c),
+        }));
+        for (const c of fresh) reported.add(c.id);
+        const restored = stats.latest.restored;
+        if (restored && restored.restoredAt !== restoredAt) {
+          restoredAt = restored.restoredAt;
+          timed.push({ at: restored.restoredAt, event: { type: 'restored', ...restored } });
         }
+        for (const { event } of timed.sort((a, b) => a.at - b.at)) yield event;
         const newlyCompleted = completedCount === undefined ? 0 : stats.counts.completed - completedCount;
         const seen = fresh.filter((c) => c.status === 'COMPLETED').length;
         if (newlyCompleted > seen) yield { type: 'missed', count: newlyCompleted - seen };
         completedCount = stats.counts.completed; // also resets after a failover restarts the counts
-        const restored = stats.latest.restored;
-        if (restored && restored.restoredAt !== restoredAt) {
-          restoredAt = restored.restoredAt;
-          yield { type: 'restored', ...restored };
-        }
         // Forget ids that fell out of the history; they cannot come back.
         const oldest = Math.min(...stats.history.map((c) => c.id));
         for (const id of reported) if (id < oldest) reported.delete(id);

@@ -186,6 +186,24 @@ describe('checkpoints.watch: what is reported', () => {
     });
   });
 
+  it('a look spanning a restore yields checkpoints and the restore in the order they happened', async () => {
+    // Flink caches the statistics for 3 s: one look can hold checkpoints from before and after a
+    // restart. Checkpoint n is acknowledged at T0 + n s (+34 ms); the restore from 3 happens at T0 + 4 s.
+    const restore = restoredEntry(3, 'file:/tmp/x/checkpoints/chk-3', 1_795_250_480_000 + 4_000);
+    const look = checkpointStats(completed(1, 2, 3, 5, 6), { restored: restore });
+    script([checkpointStats(completed(1)), look], ['RUNNING', 'FINISHED']);
+    const events = await collect(watch());
+    expect(short(events)).toEqual([
+      'state RUNNING',
+      'completed 2',
+      'completed 3',
+      'restored 3',
+      'completed 5',
+      'completed 6',
+      'state FINISHED',
+    ]);
+  });
+
   it('afterCheckpointId reports the settled checkpoints above it from the first look on', async () => {
     script([checkpointStats(completed(1, 2, 3, 4))], ['FINISHED']);
     const events = await collect(watch({ afterCheckpointId: 2 }));
