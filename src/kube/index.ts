@@ -13,7 +13,7 @@ export type { FlinkOnKubernetes, FlinkOnKubernetesProblem, FlinkOnKubernetesProb
 export type { KubernetesService } from './service.js';
 
 /**
- * Connects to the Flink JobManager of a Kubernetes namespace and returns a {@link FlinkClient} on it.
+ * Connects to the Flink JobManager of a Kubernetes namespace; `conn.client` is a `FlinkClient` on it.
  *
  * Finds the Service when none is named (one `<cluster-id>-rest` of native Kubernetes or the Flink
  * Kubernetes Operator, else the standalone `flink-jobmanager`) and its REST port (named `rest`,
@@ -26,7 +26,7 @@ export type { KubernetesService } from './service.js';
  * @throws {@link FlinkKubernetesError} with a `reason` per fix: no kubeconfig, unknown context,
  * namespace or Service (the message lists what exists), no Ready pod, RBAC, API server unreachable
  * or untrusted; no token or key ever appears in the message.
- * @throws {@link FlinkInputError} for malformed options (invalid names, ports).
+ * @throws `FlinkInputError` for malformed options (invalid names, ports).
  * @example
  * ```ts
  * import { connectKubernetes } from 'flink-kit/kube';
