@@ -4,6 +4,7 @@
  * pod to a relay in front of a real local Flink, so requests through the forward reach real Flink.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -149,6 +150,24 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
       `GET /overview through the forward: ${Math.round(sequential)} req/s sequential, ${Math.round(parallel)} req/s with 4 in parallel`,
     );
     expect(sequential).toBeGreaterThan(0);
+  });
+
+  it('an idle stream survives: keepalive pings are answered through the API server and kwok', async () => {
+    await using conn = await connectKubernetes({ kubeconfig, namespace: 'flink', keepAliveMs: 200 });
+    const socket = tcpConnect(Number(new URL(conn.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // > 3 intervals: a stream without pongs would be cut by now
+    const reply = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) resolve(text);
+      });
+      socket.once('close', () => resolve(text));
+    });
+    socket.write('GET /v1/config HTTP/1.1\r\nhost: flink\r\n\r\n');
+    expect(await reply).toMatch(/^HTTP\/1\.1 200 OK/);
+    socket.destroy();
   });
 
   it('the JobManager pod is deleted mid-session: the same client keeps working through the replacement pod', async () => {
