@@ -150,7 +150,6 @@ async function forwardConnection(
     {
       api,
       namespace: service.namespace,
-      label: `Service ${service.namespace}/${service.name}`,
       resolve,
       localPort,
       reconnectTimeoutMs: options.reconnectTimeoutMs ?? 30_000,

@@ -18,8 +18,6 @@ interface PodStream {
 export interface PortForwardSettings {
   api: KubeApi;
   namespace: string;
-  /** `Service flink/flink-jobmanager`, for messages. */
-  label: string;
   /** Finds a Ready pod (re-run for every connection). */
   resolve: (previous: string | undefined) => Promise<ForwardTarget>;
   /** Local port on 127.0.0.1; 0 picks a free one. */
