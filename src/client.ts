@@ -63,7 +63,7 @@ export class FlinkClient implements AsyncDisposable {
     this.cluster = new ClusterResource(ctx);
     this.jars = new JarsResource(ctx);
     this.jobs = new JobsResource(ctx);
-    this.savepoints = new SavepointsResource(ctx, this.jobs);
+    this.savepoints = new SavepointsResource(ctx);
     this.checkpoints = new CheckpointsResource(ctx);
   }
 

@@ -3,8 +3,8 @@ import { FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
-import type { ResourceContext } from '../resources/resource.js';
 import { AsyncOperationReply, type OperationFailure } from '../schemas/operations.js';
+import type { Transport } from '../transport/http.js';
 import { poll } from './poll.js';
 
 /** Which kind of async operation. */
@@ -56,12 +56,12 @@ export class AsyncOperation<T> {
   readonly triggerId: string;
   /** Which kind of operation. */
   readonly kind: OperationKind;
-  private readonly ctx: ResourceContext;
+  private readonly transport: Pick<Transport, 'request'>;
   private readonly spec: OperationSpec<T>;
 
   /** @internal */
-  constructor(ctx: ResourceContext, spec: OperationSpec<T>) {
-    this.ctx = ctx;
+  constructor(transport: Pick<Transport, 'request'>, spec: OperationSpec<T>) {
+    this.transport = transport;
     this.spec = spec;
     this.triggerId = spec.triggerId;
     this.kind = spec.kind;
@@ -75,7 +75,7 @@ export class AsyncOperation<T> {
   async status(options?: RequestOptions): Promise<OperationStatus<T>> {
     let reply: z.output<typeof AsyncOperationReply>;
     try {
-      reply = await this.ctx.transport.request({ method: 'GET', path: this.spec.statusPath, schema: AsyncOperationReply }, options);
+      reply = await this.transport.request({ method: 'GET', path: this.spec.statusPath, schema: AsyncOperationReply }, options);
     } catch (error) {
       if (error instanceof FlinkNotFoundError) throw this.expired(error);
       throw error;

@@ -5,7 +5,7 @@ import { sleep } from '../internal/sleep.js';
 import { type Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
 import { type JobState, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
 import { path } from '../transport/path.js';
-import { readJobStatus } from './jobs.js';
+import { readJobStatus } from './job-status.js';
 import type { ResourceContext } from './resource.js';
 
 /** Something that happened to a job's checkpoints, as `checkpoints.watch()` yields it. */

@@ -106,7 +106,7 @@ export class CheckpointsResource extends Resource {
       },
       options,
     );
-    return new AsyncOperation(this.ctx, {
+    return new AsyncOperation(this.ctx.transport, {
       kind: 'checkpoint',
       triggerId,
       jobId,

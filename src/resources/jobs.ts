@@ -1,23 +1,16 @@
 import { AsyncOperation } from '../core/async-operation.js';
 import { poll } from '../core/poll.js';
-import { FlinkApiError, FlinkConflictError, FlinkNotFoundError } from '../errors/api-errors.js';
+import { FlinkConflictError } from '../errors/api-errors.js';
 import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
 import { TriggerResponse } from '../schemas/common.js';
-import {
-  JobDetails,
-  JobExceptions,
-  type JobState,
-  JobStatusReply,
-  type JobSummary,
-  JobsOverview,
-  TERMINAL_JOB_STATES,
-} from '../schemas/jobs.js';
+import { JobDetails, JobExceptions, type JobState, type JobSummary, JobsOverview, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
 import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
-import { Resource, type ResourceContext } from './resource.js';
+import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
+import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 import { checkDirectory, type SavepointFormat } from './savepoints.js';
 
@@ -54,7 +47,7 @@ export interface WaitForOptions {
   signal?: AbortSignal;
 }
 
-const HINT_404 = 'No job with that id on this cluster (finished jobs are kept only for jobstore.expiration-time, 1 hour by default)';
+const HINT_404 = JOB_NOT_FOUND_HINT;
 
 /**
  * Jobs: list, inspect, wait for, cancel.
@@ -144,7 +137,7 @@ export class JobsResource extends Resource {
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['targetDirectory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await checkRunning('stop', jobId, this, options);
+    await checkRunning('stop', jobId, this.ctx, options);
     await this.ctx.transport
       .request(
         {
@@ -163,13 +156,13 @@ export class JobsResource extends Resource {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       ...(options.signal ? { signal: options.signal } : {}),
     };
-    const { location } = await new AsyncOperation(this.ctx, {
+    const { location } = await new AsyncOperation(this.ctx.transport, {
       kind: 'stop',
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
       result: SavepointResult,
-      onFailure: (failure) => savepointFailure('stop', jobId, failure, this, {}),
+      onFailure: (failure) => savepointFailure('stop', jobId, failure, this.ctx, {}),
     }).result(wait);
     try {
       await this.waitFor(jobId, {
@@ -240,32 +233,6 @@ export class JobsResource extends Resource {
       state: job.state,
       rootCause,
     });
-  }
-}
-
-/**
- * `GET /jobs/:id/status`. Flink 1.18–1.20 answer an unknown job here with 500
- * (FlinkJobNotFoundException), unlike the 404 of the other job routes: map it to a 404.
- * @internal
- */
-export async function readJobStatus(ctx: ResourceContext, jobId: string, options?: RequestOptions): Promise<JobState> {
-  try {
-    return await ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
-      options,
-    );
-  } catch (error) {
-    if (error instanceof FlinkApiError && error.status === 500 && error.errors.some((e) => e.includes('FlinkJobNotFoundException'))) {
-      throw new FlinkNotFoundError({
-        status: 404,
-        method: error.method,
-        path: error.path,
-        errors: error.errors,
-        hint: HINT_404,
-        cause: error,
-      });
-    }
-    throw error;
   }
 }
 

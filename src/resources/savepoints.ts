@@ -5,8 +5,7 @@ import type { RequestOptions } from '../options.js';
 import { TriggerResponse } from '../schemas/common.js';
 import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
-import type { JobsResource } from './jobs.js';
-import { Resource, type ResourceContext } from './resource.js';
+import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 
 /** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
@@ -43,14 +42,6 @@ export function checkDirectory(value: string | undefined): string | undefined {
  * ```
  */
 export class SavepointsResource extends Resource {
-  private readonly jobs: JobsResource;
-
-  /** @internal */
-  constructor(ctx: ResourceContext, jobs: JobsResource) {
-    super(ctx);
-    this.jobs = jobs;
-  }
-
   /**
    * Triggers a savepoint and returns a handle to await it. Always sends a trigger id, so the POST is
    * retried safely.
@@ -65,7 +56,7 @@ export class SavepointsResource extends Resource {
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['target-directory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await checkRunning('savepoint', jobId, this.jobs, options);
+    await checkRunning('savepoint', jobId, this.ctx, options);
     await this.ctx.transport
       .request({ method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true }, options)
       .catch(triggerError);
@@ -79,13 +70,13 @@ export class SavepointsResource extends Resource {
   handle(jobId: string, triggerId: string): AsyncOperation<{ location: string }> {
     checkId('jobId', jobId);
     checkId('triggerId', triggerId);
-    return new AsyncOperation(this.ctx, {
+    return new AsyncOperation(this.ctx.transport, {
       kind: 'savepoint',
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
       result: SavepointResult,
-      onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.jobs, {}),
+      onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.ctx, {}),
     });
   }
 
@@ -110,8 +101,10 @@ export class SavepointsResource extends Resource {
       { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: TriggerResponse },
       options,
     );
-    await new AsyncOperation<void>(this.ctx, { kind: 'disposal', triggerId, statusPath: path`/savepoint-disposal/${triggerId}` }).result(
-      options,
-    );
+    await new AsyncOperation<void>(this.ctx.transport, {
+      kind: 'disposal',
+      triggerId,
+      statusPath: path`/savepoint-disposal/${triggerId}`,
+    }).result(options);
   }
 }
