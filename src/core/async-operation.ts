@@ -3,7 +3,8 @@ import { FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
-import { AsyncOperationReply, type OperationFailure } from '../schemas/operations.js';
+import { isSchemaRef, lazy, type SchemaRef } from '../schemas/lazy.js';
+import type { AsyncOperationReply, OperationFailure } from '../schemas/operations.js';
 import type { Transport } from '../transport/http.js';
 import { poll } from './poll.js';
 
@@ -35,7 +36,7 @@ export interface OperationSpec<T> {
   /** The job it concerns, for messages. */
   jobId?: string | undefined;
   /** Schema of the success payload (`operation`); omit for operations without one (disposal). */
-  result?: z.ZodType<T>;
+  result?: z.ZodType<T> | SchemaRef<T>;
   /** Turns a failure into the error to throw (adds hints); default: a plain {@link FlinkOperationError}. */
   onFailure?: (failure: OperationFailure) => Promise<FlinkOperationError> | FlinkOperationError;
 }
@@ -75,7 +76,10 @@ export class AsyncOperation<T> {
   async status(options?: RequestOptions): Promise<OperationStatus<T>> {
     let reply: z.output<typeof AsyncOperationReply>;
     try {
-      reply = await this.transport.request({ method: 'GET', path: this.spec.statusPath, schema: AsyncOperationReply }, options);
+      reply = await this.transport.request(
+        { method: 'GET', path: this.spec.statusPath, schema: lazy.operations('AsyncOperationReply') },
+        options,
+      );
     } catch (error) {
       if (error instanceof FlinkNotFoundError) throw this.expired(error);
       throw error;
@@ -83,7 +87,8 @@ export class AsyncOperation<T> {
     if (!reply.completed) return { state: 'IN_PROGRESS' };
     if (reply.failure) return { state: 'FAILED', failure: reply.failure };
     if (!this.spec.result) return { state: 'COMPLETED', result: undefined as T };
-    const parsed = this.spec.result.safeParse(reply.operation);
+    const schema = isSchemaRef(this.spec.result) ? await this.spec.result.load() : this.spec.result;
+    const parsed = schema.safeParse(reply.operation);
     if (!parsed.success) {
       const summary = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new FlinkResponseError(

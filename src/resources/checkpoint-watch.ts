@@ -2,8 +2,9 @@ import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
-import { type Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
-import { type JobState, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
+import type { Checkpoint } from '../schemas/checkpoints.js';
+import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { readJobStatus } from './job-status.js';
 import type { ResourceContext } from './resource.js';
@@ -74,7 +75,7 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
     try {
       if (finalLook || tick % 2 === 0) {
         const stats = await ctx.transport.request(
-          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: CheckpointStats },
+          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: lazy.checkpoints('CheckpointStats') },
           request,
         );
         if (after === undefined) {

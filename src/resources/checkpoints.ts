@@ -3,9 +3,8 @@ import { AsyncOperation } from '../core/async-operation.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { type Checkpoint, CheckpointConfig, CheckpointDetails, CheckpointStats } from '../schemas/checkpoints.js';
-import { TriggerResponse } from '../schemas/common.js';
-import { CheckpointResult } from '../schemas/operations.js';
+import type { Checkpoint, CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { type CheckpointEvent, type WatchOptions, watchCheckpoints } from './checkpoint-watch.js';
 import { Resource } from './resource.js';
@@ -31,7 +30,12 @@ export class CheckpointsResource extends Resource {
    */
   async stats(jobId: string, options?: RequestOptions): Promise<CheckpointStats> {
     return this.ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}/checkpoints`, schema: CheckpointStats, hints: { 404: HINT_404 } },
+      {
+        method: 'GET',
+        path: path`/jobs/${checkId('jobId', jobId)}/checkpoints`,
+        schema: lazy.checkpoints('CheckpointStats'),
+        hints: { 404: HINT_404 },
+      },
       options,
     );
   }
@@ -45,7 +49,7 @@ export class CheckpointsResource extends Resource {
       {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/config`,
-        schema: CheckpointConfig,
+        schema: lazy.checkpoints('CheckpointConfig'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -63,7 +67,7 @@ export class CheckpointsResource extends Resource {
       {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/details/${checkpointId}`,
-        schema: CheckpointDetails,
+        schema: lazy.checkpoints('CheckpointDetails'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -100,7 +104,7 @@ export class CheckpointsResource extends Resource {
         method: 'POST',
         path: path`/jobs/${jobId}/checkpoints`,
         json: { checkpointType: type, triggerId },
-        schema: TriggerResponse,
+        schema: lazy.common('TriggerResponse'),
         idempotent: true,
         hints: { 404: HINT_404 },
       },
@@ -111,7 +115,7 @@ export class CheckpointsResource extends Resource {
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/checkpoints/${triggerId}`,
-      result: CheckpointResult,
+      result: lazy.operations('CheckpointResult'),
     });
   }
 

@@ -1,6 +1,7 @@
 import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import type { RequestOptions } from '../options.js';
-import { type JobState, JobStatusReply } from '../schemas/jobs.js';
+import type { JobState } from '../schemas/job-states.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import type { ResourceContext } from './resource.js';
 
@@ -17,7 +18,7 @@ export const JOB_NOT_FOUND_HINT =
 export async function readJobStatus(ctx: ResourceContext, jobId: string, options?: RequestOptions): Promise<JobState> {
   try {
     return await ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply, hints: { 404: JOB_NOT_FOUND_HINT } },
+      { method: 'GET', path: path`/jobs/${jobId}/status`, schema: lazy.jobs('JobStatusReply'), hints: { 404: JOB_NOT_FOUND_HINT } },
       options,
     );
   } catch (error) {

@@ -5,9 +5,9 @@ import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-error
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { TriggerResponse } from '../schemas/common.js';
-import { JobDetails, JobExceptions, type JobState, type JobSummary, JobsOverview, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
-import { SavepointResult } from '../schemas/operations.js';
+import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
+import type { JobDetails, JobExceptions, JobSummary } from '../schemas/jobs.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
 import { Resource } from './resource.js';
@@ -64,7 +64,7 @@ export class JobsResource extends Resource {
    * @example const running = (await flink.jobs.list()).filter((j) => j.state === 'RUNNING');
    */
   async list(options?: RequestOptions): Promise<JobSummary[]> {
-    return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverview }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: lazy.jobs('JobsOverview') }, options);
   }
 
   /**
@@ -74,7 +74,7 @@ export class JobsResource extends Resource {
    */
   async get(jobId: string, options?: RequestOptions): Promise<JobDetails> {
     return this.ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: JobDetails, hints: { 404: HINT_404 } },
+      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: lazy.jobs('JobDetails'), hints: { 404: HINT_404 } },
       options,
     );
   }
@@ -97,7 +97,7 @@ export class JobsResource extends Resource {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/exceptions`,
         query: { maxExceptions: options?.maxExceptions },
-        schema: JobExceptions,
+        schema: lazy.jobs('JobExceptions'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -144,7 +144,7 @@ export class JobsResource extends Resource {
           method: 'POST',
           path: path`/jobs/${jobId}/stop`,
           json: body,
-          schema: TriggerResponse,
+          schema: lazy.common('TriggerResponse'),
           idempotent: true,
           hints: { 404: HINT_404 },
         },
@@ -161,7 +161,7 @@ export class JobsResource extends Resource {
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
-      result: SavepointResult,
+      result: lazy.operations('SavepointResult'),
       onFailure: (failure) => savepointFailure('stop', jobId, failure, this.ctx, {}),
     }).result(wait);
     try {

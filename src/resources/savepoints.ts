@@ -2,8 +2,7 @@ import { AsyncOperation, type OperationStatus, type OperationWaitOptions } from 
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { TriggerResponse } from '../schemas/common.js';
-import { SavepointResult } from '../schemas/operations.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
@@ -58,7 +57,10 @@ export class SavepointsResource extends Resource {
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
     await checkRunning('savepoint', jobId, this.ctx, options);
     await this.ctx.transport
-      .request({ method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true }, options)
+      .request(
+        { method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: lazy.common('TriggerResponse'), idempotent: true },
+        options,
+      )
       .catch(triggerError);
     return this.handle(jobId, triggerId);
   }
@@ -75,7 +77,7 @@ export class SavepointsResource extends Resource {
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
-      result: SavepointResult,
+      result: lazy.operations('SavepointResult'),
       onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.ctx, {}),
     });
   }
@@ -98,7 +100,7 @@ export class SavepointsResource extends Resource {
     if (typeof savepointPath !== 'string' || savepointPath.trim() === '')
       throw new FlinkInputError('savepointPath must be the location a savepoint returned');
     const { triggerId } = await this.ctx.transport.request(
-      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: TriggerResponse },
+      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: lazy.common('TriggerResponse') },
       options,
     );
     await new AsyncOperation<void>(this.ctx.transport, {

@@ -44,7 +44,44 @@ function importsOf(file: string): string[] {
   ].map((m) => m[1] as string);
   return specifiers
     .filter((s) => s.startsWith('.'))
-    .map((s) => relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts'))).split('\\').join('/'));
+    .map((s) =>
+      relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts')))
+        .split('\\')
+        .join('/'),
+    );
+}
+
+/**
+ * What loading a file loads at once: relative modules and packages named by its runtime imports and
+ * re-exports (not `import type`, not `import()`). `import { type A }` counts: it is kept as `import {}`.
+ */
+function runtimeImportsOf(file: string): { modules: string[]; packages: string[] } {
+  const text = readFileSync(join(SRC, file), 'utf8');
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)(?!\s+type\b)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+  ].map((m) => m[1] as string);
+  return {
+    modules: specifiers
+      .filter((s) => s.startsWith('.'))
+      .map((s) => relative(SRC, resolve(dirname(join(SRC, file)), s.replace(/\.js$/, '.ts'))).split('\\').join('/')),
+    packages: specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:')),
+  };
+}
+
+/** Every package that loading `entry` loads, with the module that imports it. */
+function packagesLoadedBy(entry: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const { modules, packages } = runtimeImportsOf(file);
+    for (const p of packages) found.push(`${p} (from ${file})`);
+    for (const m of modules) visit(m);
+  };
+  visit(entry);
+  return found;
 }
 
 function layerOf(path: string): number | undefined {
@@ -94,6 +131,13 @@ describe('architecture of src/', () => {
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it("loads neither zod, undici nor form-data with `import 'flink-kit'` (they load with the first call that needs them)", () => {
+    const heavy = packagesLoadedBy('index.ts').filter((p) => /^(zod|undici|form-data)\b/.test(p));
+    expect(heavy).toEqual([]);
+    // The check sees packages at all: the schemas entry point does load zod.
+    expect(packagesLoadedBy('schemas/index.ts').some((p) => p.startsWith('zod'))).toBe(true);
   });
 
   it('places every module in a layer', () => {
