@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import type { TlsOptions } from '../options.js';
 
@@ -32,6 +33,51 @@ export interface Sender {
 /** Follows redirects of bodiless requests, as fetch does. */
 const MAX_REDIRECTIONS = 5;
 
+/** The three parts of undici the transport uses. @internal */
+export interface UndiciParts {
+  Agent: typeof import('undici').Agent;
+  /** `Dispatcher.prototype.request`: call it with the dispatcher as `this`. */
+  request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+  redirect: typeof import('undici').interceptors.redirect;
+  /** Where they came from: undici's own modules, or the whole package when those moved. */
+  source: 'modules' | 'package';
+}
+
+let parts: Promise<UndiciParts> | undefined;
+
+/**
+ * undici's Agent, request API and redirect interceptor. Loading just their modules takes about half
+ * the time of loading the package (which also builds fetch, WebSocket, caches, mocks…): it counts in
+ * every fresh process (a CLI command, a CI step). undici has no exports map, so these paths are
+ * reachable; if a release moves them, the whole package is loaded instead.
+ * @internal
+ */
+export function loadUndici(): Promise<UndiciParts> {
+  parts ??= (async (): Promise<UndiciParts> => {
+    try {
+      const require = createRequire(import.meta.url);
+      const loaded = {
+        Agent: require('undici/lib/dispatcher/agent.js') as UndiciParts['Agent'],
+        request: require('undici/lib/api/api-request.js') as UndiciParts['request'],
+        redirect: require('undici/lib/interceptor/redirect.js') as UndiciParts['redirect'],
+      };
+      if (typeof loaded.Agent === 'function' && typeof loaded.request === 'function' && typeof loaded.redirect === 'function') {
+        return { ...loaded, source: 'modules' };
+      }
+    } catch {
+      // moved in this undici release: fall through to the package
+    }
+    const undici = await import('undici');
+    return {
+      Agent: undici.Agent,
+      request: undici.Dispatcher.prototype.request as UndiciParts['request'],
+      redirect: undici.interceptors.redirect,
+      source: 'package',
+    };
+  })();
+  return parts;
+}
+
 /**
  * undici's request API on the transport's own keep-alive Agent (or a given dispatcher): no
  * WHATWG Request/Response/stream layers between the body and the socket. undici itself is loaded
@@ -41,7 +87,7 @@ export class UndiciSender implements Sender {
   readonly writesThrough: boolean;
   private readonly given: Dispatcher | undefined;
   private readonly tls: TlsOptions | undefined;
-  private ready: Promise<{ request: typeof import('undici').request; dispatcher: Dispatcher; own?: Dispatcher }> | undefined;
+  private ready: Promise<{ request: UndiciParts['request']; dispatcher: Dispatcher; own?: Dispatcher }> | undefined;
 
   constructor(dispatcher: Dispatcher | undefined, tls: TlsOptions | undefined) {
     this.given = dispatcher;
@@ -55,14 +101,15 @@ export class UndiciSender implements Sender {
 
   async send(url: URL, init: SendInit): Promise<Reply> {
     const { request, dispatcher } = await this.load();
-    const res = await request(url, {
+    const res = await request.call(dispatcher, {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: init.method as Dispatcher.HttpMethod,
       headers: init.headers,
       // undici writes an async iterable chunk by chunk, waiting for 'drain' (its fetch sends every
       // stream body this way); its types list only Readable.
       body: (init.body ?? null) as string | null,
       signal: init.signal,
-      dispatcher,
     });
     return {
       status: res.statusCode,
@@ -80,9 +127,12 @@ export class UndiciSender implements Sender {
   }
 
   private load() {
-    this.ready ??= import('undici').then(({ Agent, interceptors, request }) => {
-      const redirects = interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS });
-      if (this.given) return { request, dispatcher: this.given.compose(redirects) };
+    this.ready ??= loadUndici().then(({ Agent, request, redirect }) => {
+      const redirects = redirect({ maxRedirections: MAX_REDIRECTIONS });
+      if (this.given) {
+        const given = this.given;
+        return { request, dispatcher: typeof given.compose === 'function' ? given.compose(redirects) : given };
+      }
       const tls = this.tls;
       const own = new Agent({
         keepAliveTimeout: 10_000,

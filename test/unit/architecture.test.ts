@@ -64,7 +64,11 @@ function runtimeImportsOf(file: string): { modules: string[]; packages: string[]
   return {
     modules: specifiers
       .filter((s) => s.startsWith('.'))
-      .map((s) => relative(SRC, resolve(dirname(join(SRC, file)), s.replace(/\.js$/, '.ts'))).split('\\').join('/')),
+      .map((s) =>
+        relative(SRC, resolve(dirname(join(SRC, file)), s.replace(/\.js$/, '.ts')))
+          .split('\\')
+          .join('/'),
+      ),
     packages: specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:')),
   };
 }
