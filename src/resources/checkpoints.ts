@@ -122,7 +122,7 @@ export class CheckpointsResource extends Resource {
   /**
    * Watches the job's checkpoints: yields `completed`, `failed` and `restored` events (plus `state`
    * changes of the job and `missed` when more checkpoints completed between two looks than the
-   * history holds), each once, in order. One request per interval; survives JobManager restarts and
+   * history holds), each once, in order. Two requests per interval (statistics and status); survives JobManager restarts and
    * refused connections with backoff; ends when the job reaches a terminal state or the signal aborts.
    * @example
    * ```ts
