@@ -6,7 +6,7 @@ import type { RequestOptions } from '../options.js';
 import { isSchemaRef, lazy, type SchemaRef } from '../schemas/lazy.js';
 import type { AsyncOperationReply, OperationFailure } from '../schemas/operations.js';
 import type { Transport } from '../transport/http.js';
-import { poll } from './poll.js';
+import { poll, SDK_PAUSE_RATIO } from './poll.js';
 
 /** Which kind of async operation. */
 export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'disposal';
@@ -120,6 +120,7 @@ export class AsyncOperation<T> {
         signal: options.signal,
         minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
         maxDelayMs: options.pollIntervalMs ?? 1_000,
+        pauseRatio: SDK_PAUSE_RATIO,
       },
     );
   }

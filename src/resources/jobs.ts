@@ -1,5 +1,5 @@
 import { AsyncOperation } from '../core/async-operation.js';
-import { poll } from '../core/poll.js';
+import { poll, SDK_PAUSE_RATIO } from '../core/poll.js';
 import { FlinkConflictError } from '../errors/api-errors.js';
 import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
@@ -165,7 +165,7 @@ export class JobsResource extends Resource {
       onFailure: (failure) => savepointFailure('stop', jobId, failure, this.ctx, {}),
     }).result(wait);
     try {
-      await this.waitFor(jobId, {
+      await this.waitForSummary(jobId, {
         until: 'FINISHED',
         timeoutMs: wait.timeoutMs,
         pollIntervalMs: wait.pollIntervalMs,
@@ -194,13 +194,24 @@ export class JobsResource extends Resource {
    * @example await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 60_000 });
    */
   async waitFor(jobId: string, options: WaitForOptions = {}): Promise<JobDetails> {
+    const reached = await this.waitForSummary(jobId, options);
+    // Details may come from Flink's cache (web.refresh-interval); state and task summary are the ones just seen live.
+    const request = options.signal ? { signal: options.signal } : {};
+    return { ...(await this.get(jobId, request)), state: reached.state, allTasksRunning: allTasksRunning(reached.tasks) };
+  }
+
+  /**
+   * {@link waitFor} without reading the job's details at the end: the job's line of the live overview.
+   * @internal
+   */
+  async waitForSummary(jobId: string, options: WaitForOptions = {}): Promise<JobSummary> {
     checkId('jobId', jobId);
     const until = options.until ?? 'TERMINAL';
     if (until !== 'TERMINAL' && typeof until !== 'string')
       throw new FlinkInputError('until must be a job state such as RUNNING or FINISHED, or TERMINAL');
     const needTasks = until === 'RUNNING' && options.allTasksRunning !== false;
     const request = options.signal ? { signal: options.signal } : {};
-    const reached = await poll(
+    return poll(
       async () => {
         const job = (await this.list(request)).find((j) => j.id === jobId);
         // Not listed: unknown (status answers 404), or just submitted and not listed yet.
@@ -218,10 +229,9 @@ export class JobsResource extends Resource {
         // Start at a tenth of the cap: short waits (a job coming up) are noticed quickly.
         minDelayMs: Math.min(100, (options.pollIntervalMs ?? 2_000) / 10),
         maxDelayMs: options.pollIntervalMs,
+        pauseRatio: SDK_PAUSE_RATIO,
       },
     );
-    // Details may come from Flink's cache (web.refresh-interval); state and task summary are the ones just seen live.
-    return { ...(await this.get(jobId, request)), state: reached.state, allTasksRunning: allTasksRunning(reached.tasks) };
   }
 
   private async endedError(job: JobSummary, until: string, options: RequestOptions): Promise<FlinkJobFailedError> {
