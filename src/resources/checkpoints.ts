@@ -6,7 +6,7 @@ import type { RequestOptions } from '../options.js';
 import type { Checkpoint, CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import { type CheckpointEvent, type WatchOptions, watchCheckpoints } from './checkpoint-watch.js';
+import type { CheckpointEvent, WatchOptions } from './checkpoint-watch.js';
 import { Resource } from './resource.js';
 
 /** Checkpoint type for a manual trigger: as configured, a full one, or incremental (1.17–1.18 only). */
@@ -133,6 +133,11 @@ export class CheckpointsResource extends Resource {
    */
   watch(jobId: string, options: WatchOptions = {}): AsyncIterable<CheckpointEvent> {
     checkId('jobId', jobId);
-    return watchCheckpoints(this.ctx, jobId, options);
+    const ctx = this.ctx;
+    return (async function* () {
+      // The watch loop loads with the first watch, not with `import 'flink-kit'`.
+      const { watchCheckpoints } = await import('./checkpoint-watch.js');
+      yield* watchCheckpoints(ctx, jobId, options);
+    })();
   }
 }
