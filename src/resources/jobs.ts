@@ -131,13 +131,21 @@ export class JobsResource extends Resource {
    * @example const { savepointPath } = await flink.jobs.stop(jobId, { targetDirectory: 's3://b/sp' });
    */
   async stop(jobId: string, options: StopOptions = {}): Promise<{ savepointPath: string }> {
+    return this.stopRunning(jobId, options, false);
+  }
+
+  /**
+   * {@link stop}; `checked`: the caller has just seen the job RUNNING (live), so it is not read again.
+   * @internal
+   */
+  async stopRunning(jobId: string, options: StopOptions, checked: boolean): Promise<{ savepointPath: string }> {
     checkId('jobId', jobId);
     const triggerId = options.triggerId === undefined ? newFlinkId() : checkId('triggerId', options.triggerId);
     const body: Record<string, unknown> = { drain: options.drain ?? false, triggerId };
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['targetDirectory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await checkRunning('stop', jobId, this.ctx, options);
+    if (!checked) await checkRunning('stop', jobId, this.ctx, options);
     await this.ctx.transport
       .request(
         {

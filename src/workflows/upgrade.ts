@@ -79,7 +79,7 @@ export interface UpgradeDeps {
  * tenth of the time waited so far (the poller's pause ratio), so the workflow's own latency stays a
  * small share of Flink's time, however short the savepoint.
  */
-const POLL_MS = 200;
+const POLL_MS = 100;
 
 /**
  * Stop with savepoint, start the new jar (or the same at a new parallelism) from it, wait until all
@@ -103,12 +103,13 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   const newJar = options.jar ?? previous?.jar;
   if (newJar === undefined) throw new FlinkInputError('pass jar (the new version), or previous to run the same jar again');
 
-  // The job and the cluster's slots, read together.
-  const [old, capacity] = await Promise.all([
+  // The job's parallelism, its live state and the cluster's slots, read together.
+  const [old, state, capacity] = await Promise.all([
     deps.jobs.get(jobId, request),
+    deps.jobs.status(jobId, request),
     options.checkSlots === false ? undefined : deps.cluster.capacity(request),
   ]);
-  if (old.state !== 'RUNNING') throw new FlinkInputError(`job ${jobId} is ${old.state}; upgrade needs a RUNNING job`);
+  if (state !== 'RUNNING') throw new FlinkInputError(`job ${jobId} is ${state}; upgrade needs a RUNNING job`);
   const oldParallelism = Math.max(1, ...old.vertices.map((v) => v.parallelism));
   const parallelism = options.parallelism ?? previous?.parallelism ?? oldParallelism;
 
@@ -137,13 +138,17 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
 
   let savepointPath: string;
   try {
-    ({ savepointPath } = await deps.jobs.stop(jobId, {
-      ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
-      ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
-      waitTimeoutMs: timeoutMs,
-      pollIntervalMs: POLL_MS,
-      ...request,
-    }));
+    ({ savepointPath } = await deps.jobs.stopRunning(
+      jobId,
+      {
+        ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
+        ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
+        waitTimeoutMs: timeoutMs,
+        pollIntervalMs: POLL_MS,
+        ...request,
+      },
+      true, // seen RUNNING just now
+    ));
   } catch (error) {
     // FLINK-33522: the savepoint was written and only the stopping failed; carry on from it.
     if (!(error instanceof FlinkOperationError && error.savepointPath)) {
