@@ -9,7 +9,6 @@
  * with FLINK_CONF_DIR pointing at a folder whose config file names the cluster's REST address.
  * The jars are cached under the local cluster's cache dir (`<cache>/flink-cli/<version>/lib`).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +16,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { type CommandResult, timedCommand } from './measure.ts';
 
 /**
  * What Flink's scripts add on Java 17 (`env.java.opts.all` of the shipped config); without them
@@ -37,13 +37,6 @@ export const JAVA_17_OPENS = [
   'java.util.concurrent.locks',
 ].flatMap((pkg) => ['--add-opens', `java.base/${pkg}=ALL-UNNAMED`]);
 
-/** A finished command: exit code, stdout + stderr, and its wall time from spawn to exit. */
-export interface CommandResult {
-  code: number;
-  output: string;
-  ms: number;
-}
-
 /** The real Flink CLI of one version, configured for one cluster. */
 export interface FlinkCli {
   readonly version: string;
@@ -58,31 +51,6 @@ export interface FlinkCli {
 /** Same rule as flink-kit/local: `$FLINK_KIT_CACHE`, else `$XDG_CACHE_HOME/flink-kit`, else `~/.cache/flink-kit`. */
 export function benchCacheDir(): string {
   return process.env['FLINK_KIT_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'flink-kit');
-}
-
-/** Spawns a command, collects its output and times it from spawn to exit. Never throws for a non-zero exit. */
-export function timedCommand(
-  command: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
-): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const ms = performance.now() - start;
-      resolve({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8'), ms });
-    });
-  });
 }
 
 /**
