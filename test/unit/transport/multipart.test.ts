@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import { FlinkClient } from '../../../src/index.js';
 import { jarMultipart, type UploadProgress } from '../../../src/transport/multipart.js';
 import { caught } from '../../fakes/caught.js';
 import { ZIP_BYTES } from '../../fakes/flink-replies.js';
-import { startHttp } from '../../fakes/local-servers.js';
+import { selfSignedCert, startHttp, startHttps } from '../../fakes/local-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flink-kit-multipart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,8 +103,8 @@ describe('jarMultipart', () => {
 });
 
 describe('jar uploads over the default transport (a real server on 127.0.0.1)', () => {
-  /** A server that reads uploads `slowly` (pausing between reads) and keeps their bodies. */
-  async function uploadServer(slowly: boolean) {
+  /** A server that reads uploads `slowly` (pausing between reads) and keeps their bodies; https with `tls`. */
+  async function uploadServer(slowly: boolean, tls?: { key: string; cert: string }) {
     const bodies: Array<{ contentType: string; body: Buffer }> = [];
     const read = async (req: IncomingMessage): Promise<Buffer> => {
       const parts: Buffer[] = [];
@@ -114,13 +114,14 @@ describe('jar uploads over the default transport (a real server on 127.0.0.1)', 
       }
       return Buffer.concat(parts);
     };
-    const server = await startHttp((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       void read(req).then((body) => {
         bodies.push({ contentType: req.headers['content-type'] ?? '', body });
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ filename: '/tmp/flink-web-upload/0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d_app.jar', status: 'success' }));
       });
-    });
+    };
+    const server = tls ? await startHttps(tls, handler) : await startHttp(handler);
     return { server, bodies };
   }
 
@@ -135,6 +136,20 @@ describe('jar uploads over the default transport (a real server on 127.0.0.1)', 
       const jar = await flink.jars.upload(path);
       expect(jar.name).toBe('app.jar');
       expect(bodies).toHaveLength(1);
+      const { contentType, body } = bodies[0] as { contentType: string; body: Buffer };
+      expect(filePart(body, contentType).equals(bytes)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('delivers a file of many chunks byte for byte over TLS, with backpressure', async () => {
+    const tls = selfSignedCert();
+    const { server, bodies } = await uploadServer(true, tls);
+    const { path, bytes } = jarFile('served-tls.jar', 3 * 1024 * 1024 + 5);
+    await using flink = new FlinkClient({ url: server.url, tls: { ca: tls.cert } });
+    try {
+      await flink.jars.upload(path);
       const { contentType, body } = bodies[0] as { contentType: string; body: Buffer };
       expect(filePart(body, contentType).equals(bytes)).toBe(true);
     } finally {
