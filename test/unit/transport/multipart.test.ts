@@ -156,4 +156,21 @@ describe('jar uploads over the default transport (a real server on 127.0.0.1)', 
       await server.close();
     }
   });
+
+  it('a file that shrinks during the upload fails it with a FlinkInputError, not a connection error', async () => {
+    const { path, bytes } = jarFile('shrinks-served.jar', 8 * 1024 * 1024);
+    const server = await startHttp((req, res) => {
+      truncateSync(path, 1000); // the upload has started: the rest of the file is gone
+      req.resume();
+      req.on('end', () => res.end('{}'));
+      req.on('error', () => undefined);
+    });
+    await using flink = new FlinkClient({ url: server.url });
+    try {
+      const error = await caught(flink.jars.upload(path), FlinkInputError);
+      expect(error.message).toContain(`${bytes.length} bytes expected`);
+    } finally {
+      await server.close();
+    }
+  });
 });
