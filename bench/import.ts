@@ -5,7 +5,7 @@
  *   ./dev node bench/import.ts [--rounds 5]
  */
 import { benchArgs } from './lib/context.ts';
-import { median, ms, type Row, round, table, timedCommand } from './lib/measure.ts';
+import { median, ms, type Row, round, signedMs, table, timedCommand } from './lib/measure.ts';
 
 const TARGET_MS = 60;
 
@@ -39,9 +39,9 @@ export async function importFigures(options: { rounds: number }): Promise<Row[]>
   return [
     {
       figure: "import 'flink-kit' (added to node -e 0)",
-      sdk: `+${ms(added)} (${ms(median(kitMs))} in all)`,
+      sdk: `${signedMs(added)} (${ms(median(kitMs))} in all)`,
       baseline: `node -e 0: ${ms(median(bareMs))}`,
-      ratio: `+${ms(added)}`,
+      ratio: signedMs(added),
       target: `<= +${TARGET_MS} ms`,
       met: added <= TARGET_MS,
     },

@@ -17,7 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointStats, DashboardConfig } from 'flink-kit/schemas';
 import { type BenchContext, standalone } from './lib/context.ts';
-import { median, ms, type Row, round } from './lib/measure.ts';
+import { median, ms, type Row, round, signedMs } from './lib/measure.ts';
 
 const INTERVAL_MS = 1_000;
 const FLOOR_POLL_MS = 100;
@@ -147,7 +147,7 @@ export async function watchFigures(ctx: BenchContext): Promise<Row[]> {
       figure: `checkpoint watch, median delay after completedAt (intervalMs ${INTERVAL_MS})`,
       sdk: ms(delay),
       baseline: `floor (cache ${ms(refreshMs)}): ${ms(floor)}`,
-      ratio: `${delay >= floor ? '+' : '-'}${ms(Math.abs(delay - floor))}`,
+      ratio: signedMs(delay - floor),
       target: `<= ${ms(targetMs)}`,
       met: delay <= targetMs,
     },

@@ -89,6 +89,11 @@ export function ms(value: number): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
 }
 
+/** `+12 ms` / `-3 ms` / `+1.20 s`. */
+export function signedMs(value: number): string {
+  return `${value < 0 ? '-' : '+'}${ms(Math.abs(value))}`;
+}
+
 /** `0.25x`. */
 export function ratio(value: number): string {
   return `${value.toFixed(2)}x`;
