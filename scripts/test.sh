@@ -22,3 +22,5 @@ for v in $versions; do
   step "integration tests against Flink $v"
   FLINK_VERSION="$v" npx vitest run --project integration
 done
+step "benchmark smoke: ./dev bench --smoke (1 round; proves the suite runs, its figures decide nothing)"
+node bench/run.ts --smoke
