@@ -21,6 +21,16 @@ export type { JobDetails, JobExceptions, JobState, JobSummary, TaskState } from 
 export { JOB_STATES, TASK_STATES, TERMINAL_JOB_STATES } from './schemas/jobs.js';
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorContext,
+  type DoctorDeps,
+  type DoctorOptions,
+  type DoctorReport,
+  type DoctorSection,
+  doctor,
+} from './workflows/doctor.js';
 export type { JarSource } from './workflows/jar-source.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
 export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

@@ -7,7 +7,7 @@ import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
 import { type JarInfo, JarList, JarPlan, JarRun, JarUpload, type UploadedJar } from '../schemas/jars.js';
-import { jarMultipart, type UploadProgress } from '../transport/multipart.js';
+import type { UploadProgress } from '../transport/multipart.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
 
@@ -84,6 +84,8 @@ export class JarsResource extends Resource {
       name = options.filename ?? 'upload.jar';
     }
     if (!name.toLowerCase().endsWith('.jar')) name += '.jar';
+    // Loaded on first upload: form-data and its MIME tables cost start-up time that list/status do not need.
+    const { jarMultipart } = await import('../transport/multipart.js');
     const multipart = await jarMultipart(body, name, length, options.onProgress);
     return this.ctx.transport.request(
       { method: 'POST', path: '/jars/upload', multipart, schema: JarUpload },

@@ -1,0 +1,25 @@
+import type { Cli } from '../context.js';
+import { formatDuration } from '../output.js';
+import type { Args } from '../program.js';
+
+/** `flink-kit status <job>`: state and vertices. */
+export default async function status(cli: Cli, [jobId]: Args): Promise<number> {
+  const flink = await cli.client();
+  const job = await flink.jobs.get(jobId as string, { signal: cli.signal });
+  await cli.out.result(job, async () => [
+    `${job.id} ${cli.out.state(job.state)} ${job.name} (${formatDuration(job.durationMs)}${job.allTasksRunning ? ', all tasks running' : ''})`,
+    ...(await cli.out.table(
+      ['VERTEX', 'PARALLELISM', 'STATUS', 'TASKS'],
+      job.vertices.map((v) => [
+        v.name,
+        String(v.parallelism),
+        cli.out.state(v.status),
+        Object.entries(v.tasks)
+          .filter(([, n]) => n > 0)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(', '),
+      ]),
+    )),
+  ]);
+  return 0;
+}
