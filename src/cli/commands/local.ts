@@ -22,12 +22,10 @@ export async function up(cli: Cli, _args: unknown, flags: Record<string, unknown
   );
   await cluster.client.close();
   const status = findDetachedCluster();
-  await cli.out.result(status, () => [
-    cluster.url,
-    cli.out.dim(
-      `Flink ${cluster.flinkVersion}; logs in ${cluster.logDir}. Commands use it when no --url is given; stop it with \`flink-kit local down\`.`,
-    ),
-  ]);
+  await cli.out.result(status, () => cluster.url);
+  cli.out.note(
+    `Flink ${cluster.flinkVersion}, logs in ${cluster.logDir}. Commands use it when no --url is given; \`flink-kit local down\` stops it.`,
+  );
   return EXIT.ok;
 }
 
