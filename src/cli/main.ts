@@ -9,7 +9,7 @@
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
-    `flink-kit: needs Node.js 22.19 or newer, this is ${process.version}. Install Node.js 24 LTS (https://nodejs.org/, or \`nvm install 24\`) and run it again.\n`,
+    `flink-kit: needs Node.js 22.19 or newer, this is v${process.versions.node}. Install Node.js 24 LTS (https://nodejs.org/, or \`nvm install 24\`) and run it again.\n`,
   );
   process.exit(1);
 }

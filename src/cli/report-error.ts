@@ -21,6 +21,7 @@ export function reportError(cli: Cli, error: unknown): number {
     const hint = connectionHint(cli.connection.source);
     if (hint) lines.push(`  ${hint}`);
   }
+  if (e.name === 'FlinkTimeoutError') lines.push('  Give waits longer with --timeout, e.g. --timeout 10m.');
   if (code === EXIT.internal) lines.push('  This is a bug in flink-kit; please report it with the output of --verbose.');
   if (cli.out.verbose) {
     if (e.stack) lines.push('', e.stack);

@@ -53,7 +53,10 @@ export interface DetachedStateOptions {
   cacheDir?: string;
 }
 
-/** The state file of the detached local cluster. */
+/**
+ * The state file of the detached local cluster.
+ * @example detachedStateFile(); // '/home/me/.cache/flink-kit/local-cluster.json'
+ */
 export function detachedStateFile(options: DetachedStateOptions = {}): string {
   return resolve(
     options.stateFile ?? process.env['FLINK_KIT_LOCAL_STATE'] ?? join(options.cacheDir ?? defaultCacheDir(), 'local-cluster.json'),
