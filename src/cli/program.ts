@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { Cli, type GlobalFlags } from './context.js';
+import type { Cli, GlobalFlags } from './context.js';
 import { EXIT } from './exit-codes.js';
 
 /** A command module: `src/cli/commands/<name>.ts` default-exports one of these. */
@@ -274,6 +274,7 @@ async function runCommand(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const { Cli } = await import('./context.js');
   const cli = new Cli(flags, controller.signal);
   try {
     const module = (await import(`./commands/${name}.js`)) as { default: CommandRun; [sub: string]: CommandRun };
