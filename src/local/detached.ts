@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FlinkError } from '../errors/flink-error.js';
 import { sleep } from '../internal/sleep.js';
-import { defaultCacheDir } from './artifacts.js';
+import { defaultCacheDir } from './cache-dir.js';
 
 /**
  * A local cluster started with `detached: true`, as recorded in its state file: its JVMs outlive the

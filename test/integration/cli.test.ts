@@ -221,6 +221,30 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
     expect(r.stdout).not.toMatch(/^\S+ fail /m);
   });
 
+  it('upgrade rescales it to parallelism 2 through a savepoint, the jar given by id for the rollback', async () => {
+    const previousJar = (await json<{ id: string; name: string }[]>(['jars'])).find((j) => j.name === 'WordCount.jar')?.id as string;
+    const result = await json<{ previousJobId: string; jobId: string; savepointPath: string; restoredCheckpointId: number }>([
+      'upgrade',
+      restartedId,
+      '-p',
+      '2',
+      '--previous-jar',
+      previousJar,
+      '--',
+      ...continuousWordCountArgs(input),
+    ]);
+    expect(result.previousJobId).toBe(restartedId);
+    expect(await json(['status', restartedId])).toMatchObject({ state: 'FINISHED' });
+    const upgraded = await json<{ state: string; vertices: { parallelism: number }[] }>(['status', result.jobId]);
+    expect(upgraded).toMatchObject({ state: 'RUNNING' });
+    expect(upgraded.vertices.map((v) => v.parallelism)).toEqual([2, 2]);
+    restartedId = result.jobId;
+    // Without the previous jar there is no way back: refused before anything is stopped.
+    const refused = await cli(['upgrade', restartedId, '-p', '1']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/pass --previous-jar <file or jar id>.*or --no-rollback/);
+  });
+
   it('cancel ends the job: CANCELED', async () => {
     expect(await ok(['cancel', restartedId])).toBe(`${restartedId} CANCELED\n`);
     expect(await json(['list'])).toContainEqual(expect.objectContaining({ id: restartedId, state: 'CANCELED' }));
