@@ -15,6 +15,7 @@ export type Args = readonly (string | string[] | undefined)[];
  */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  exitCode = EXIT.ok;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
