@@ -16,8 +16,12 @@ export type Args = readonly (string | string[] | undefined)[];
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   exitCode = EXIT.ok;
+  // Everything after `--` is the job's: kept away from the parser, so that it can never fill an
+  // optional argument (`upgrade <job> [jar] -- --input x`), and handed to the command's [args...].
+  const dash = argv.indexOf('--');
+  afterDash = dash < 0 ? [] : argv.slice(dash + 1);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(dash < 0 ? argv : argv.slice(0, dash), { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -26,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 let exitCode: number = EXIT.ok;
+let afterDash: string[] = [];
 
 function buildProgram(): Command {
   const program = new Command('flink-kit')
@@ -257,7 +262,12 @@ function lazy(name: string, sub?: string) {
   return async (...params: unknown[]) => {
     const cmd = params.at(-1) as Command;
     const flags = cmd.optsWithGlobals<GlobalFlags & Record<string, unknown>>();
-    exitCode = await runCommand(name, sub, cmd.processedArgs as Args, flags);
+    const args = [...(cmd.processedArgs as Args)];
+    if (afterDash.length > 0) {
+      if (!cmd.registeredArguments.at(-1)?.variadic) cmd.error(`error: ${cmd.name()} takes no program arguments (after --)`);
+      args[args.length - 1] = [...((args.at(-1) as string[] | undefined) ?? []), ...afterDash];
+    }
+    exitCode = await runCommand(name, sub, args, flags);
   };
 }
 

@@ -43,6 +43,7 @@ describe('CLI arguments', () => {
     [['run', 'x.jar', '--claim-mode', 'MAYBE'], /Allowed choices are CLAIM, NO_CLAIM, LEGACY/],
     [['--timeout', 'soon', 'list'], /expected a duration such as 90s/],
     [['lsit'], /unknown command 'lsit'[\s\S]*Did you mean list\?/],
+    [['list', '--', 'x'], /list takes no program arguments \(after --\)/],
   ])('usage error for %j: exit 2 with the reason', async (argv, message) => {
     const errors: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
