@@ -5,7 +5,13 @@ import type { Args } from '../program.js';
 /** `flink-kit status <job>`: state and vertices. */
 export default async function status(cli: Cli, [jobId]: Args): Promise<number> {
   const flink = await cli.client();
-  const job = await flink.jobs.get(jobId as string, { signal: cli.signal });
+  // Job details are cached for web.refresh-interval (3 s); the status route is live: a job stopped a
+  // moment ago shows FINISHED, not RUNNING.
+  const [details, state] = await Promise.all([
+    flink.jobs.get(jobId as string, { signal: cli.signal }),
+    flink.jobs.status(jobId as string, { signal: cli.signal }),
+  ]);
+  const job = { ...details, state };
   await cli.out.result(job, async () => [
     `${job.id} ${cli.out.state(job.state)} ${job.name} (${formatDuration(job.durationMs)}${job.allTasksRunning ? ', all tasks running' : ''})`,
     ...(await cli.out.table(
