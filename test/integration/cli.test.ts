@@ -136,6 +136,13 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  it('local up refuses a second cluster while one runs, naming it', async () => {
+    const again = await cli(['local', 'up']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`a local Flink ${FLINK_VERSION}`.slice(0, 20));
+    expect(again.stderr).toMatch(new RegExp(`already running at ${url}.*flink-kit local down`));
+  });
+
   it('run -p 2 waits (WordCount may already have FINISHED), then status and list --json show the job', async () => {
     const r = await cli(['run', wordCount, '-p', '2']);
     expect(r.stderr).toBe('');
