@@ -2,6 +2,12 @@ import type { FlinkClient } from '../client.js';
 import { type Connection, connect } from './connect.js';
 import { Output } from './output.js';
 
+/** A command module: `src/cli/commands/<name>.ts` default-exports one of these. */
+export type CommandRun = (cli: Cli, args: Args, flags: Record<string, unknown>) => Promise<number | undefined>;
+
+/** Positional arguments as declared: a string, `undefined` for an optional one not given, a list for variadic ones. */
+export type Args = readonly (string | string[] | undefined)[];
+
 /** Global flags, as commander parses them. */
 export interface GlobalFlags {
   url?: string;

@@ -1,38 +1,36 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { Cli, GlobalFlags } from './context.js';
+import { Command, CommanderError, Option } from 'commander';
+import type { Args, GlobalFlags } from './context.js';
 import { EXIT } from './exit-codes.js';
-
-/** A command module: `src/cli/commands/<name>.ts` default-exports one of these. */
-export type CommandRun = (cli: Cli, args: Args, flags: Record<string, unknown>) => Promise<number | undefined>;
-
-/** Positional arguments as declared: a string, `undefined` for an optional one not given, a list for variadic ones. */
-export type Args = readonly (string | string[] | undefined)[];
+import { duration, keyValue, positiveInt } from './parse.js';
 
 /**
  * Parses argv and runs the one command asked for; only that command's module (and what it uses)
  * is imported. Returns the exit code.
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  exitCode = EXIT.ok;
   // Everything after `--` is the job's: kept away from the parser, so that it can never fill an
   // optional argument (`upgrade <job> [jar] -- --input x`), and handed to the command's [args...].
   const dash = argv.indexOf('--');
-  afterDash = dash < 0 ? [] : argv.slice(dash + 1);
+  const state: ParseState = { exitCode: EXIT.ok, afterDash: dash < 0 ? [] : argv.slice(dash + 1) };
+  const program = buildProgram(state);
   try {
     await program.parseAsync(dash < 0 ? argv : argv.slice(0, dash), { from: 'user' });
-    return exitCode;
+    return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw error; // not reached: command errors are handled in runCommand
   }
 }
 
-let exitCode: number = EXIT.ok;
-let afterDash: string[] = [];
+/** What the parse of one command line carries from `main` to the action and back. */
+interface ParseState {
+  exitCode: number;
+  afterDash: string[];
+}
 
-function buildProgram(): Command {
+function buildProgram(state: ParseState): Command {
+  const lazy = (name: string, sub?: string) => lazyAction(state, name, sub);
   const program = new Command('flink-kit')
     .description('Submit, follow, savepoint and upgrade Apache Flink jobs over the REST API.')
     .version(packageVersion(), '-V, --version')
@@ -258,72 +256,22 @@ function allCommands(cmd: Command): Command[] {
 }
 
 /** An action that imports `commands/<name>.js` only when it runs. */
-function lazy(name: string, sub?: string) {
+function lazyAction(state: ParseState, name: string, sub?: string) {
   return async (...params: unknown[]) => {
     const cmd = params.at(-1) as Command;
     const flags = cmd.optsWithGlobals<GlobalFlags & Record<string, unknown>>();
     const args = [...(cmd.processedArgs as Args)];
-    if (afterDash.length > 0) {
+    if (state.afterDash.length > 0) {
       if (!cmd.registeredArguments.at(-1)?.variadic) cmd.error(`error: ${cmd.name()} takes no program arguments (after --)`);
-      args[args.length - 1] = [...((args.at(-1) as string[] | undefined) ?? []), ...afterDash];
+      args[args.length - 1] = [...((args.at(-1) as string[] | undefined) ?? []), ...state.afterDash];
     }
-    exitCode = await runCommand(name, sub, args, flags);
+    const { runCommand } = await import('./run-command.js');
+    state.exitCode = await runCommand(name, sub, args, flags);
   };
-}
-
-async function runCommand(
-  name: string,
-  sub: string | undefined,
-  args: Args,
-  flags: GlobalFlags & Record<string, unknown>,
-): Promise<number> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++interrupts > 1) process.exit(EXIT.interrupted);
-    controller.abort(Object.assign(new Error(`interrupted (${signal})`), { name: 'AbortError' }));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const { Cli } = await import('./context.js');
-  const cli = new Cli(flags, controller.signal);
-  try {
-    const module = (await import(`./commands/${name}.js`)) as { default: CommandRun; [sub: string]: CommandRun };
-    const run = sub === undefined ? module.default : (module[sub] as CommandRun);
-    return (await run(cli, args, flags)) ?? EXIT.ok;
-  } catch (error) {
-    const { reportError } = await import('./report-error.js');
-    return reportError(cli, error);
-  } finally {
-    await cli.close().catch(() => undefined);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
 function example(...lines: string[]): string {
   return `Example${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
-
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return Number(value);
-}
-
-function keyValue(value: string, previous: Record<string, string> | undefined): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError('expected key=value, e.g. -D parallelism.default=2.');
-  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
-}
-
-/** `90s`, `5m`, `1h`, `500ms`, or plain seconds -> milliseconds. */
-function duration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h.');
-  const factor = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const ms = Math.round(Number(m[1]) * factor);
-  if (ms < 1) throw new InvalidArgumentError('must be more than 0.');
-  return ms;
 }
 
 function packageVersion(): string {

@@ -1,8 +1,7 @@
 import type { CheckpointEvent } from '../../resources/checkpoint-watch.js';
 import type { Checkpoint } from '../../schemas/checkpoints.js';
-import type { Cli } from '../context.js';
+import type { Args, Cli } from '../context.js';
 import { formatBytes, formatDuration, formatTime } from '../output.js';
-import type { Args } from '../program.js';
 
 /** `flink-kit checkpoints <job> [--watch]`: statistics, or a live feed of checkpoints until the job ends. */
 export default async function checkpoints(cli: Cli, [id]: Args, flags: Record<string, unknown>): Promise<number> {

@@ -1,5 +1,4 @@
-import type { Cli } from '../context.js';
-import type { Args } from '../program.js';
+import type { Args, Cli } from '../context.js';
 import { spin } from '../ui.js';
 
 /** `flink-kit dispose <path>`: delete a savepoint's files through the JobManager. */

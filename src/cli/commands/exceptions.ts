@@ -1,6 +1,5 @@
-import type { Cli } from '../context.js';
+import type { Args, Cli } from '../context.js';
 import { formatTime } from '../output.js';
-import type { Args } from '../program.js';
 
 /** `flink-kit exceptions <job>`: root cause first, then the failures, newest first. */
 export default async function exceptions(cli: Cli, [jobId]: Args, flags: Record<string, unknown>): Promise<number> {

@@ -1,6 +1,5 @@
-import type { Cli } from '../context.js';
+import type { Args, Cli } from '../context.js';
 import { formatTime } from '../output.js';
-import type { Args } from '../program.js';
 import { startProgressBar } from '../ui.js';
 import { jarLabel } from './args.js';
 

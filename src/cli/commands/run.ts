@@ -1,5 +1,4 @@
-import type { Cli } from '../context.js';
-import type { Args } from '../program.js';
+import type { Args, Cli } from '../context.js';
 import { createSpinner, startProgressBar } from '../ui.js';
 import { jarLabel, jarSource, runFlags } from './args.js';
 

@@ -1,6 +1,5 @@
-import type { Cli } from '../context.js';
+import type { Args, Cli } from '../context.js';
 import { formatDuration } from '../output.js';
-import type { Args } from '../program.js';
 
 /** `flink-kit status <job>`: state and vertices. */
 export default async function status(cli: Cli, [jobId]: Args): Promise<number> {

@@ -1,5 +1,4 @@
-import type { Cli } from '../context.js';
-import type { Args } from '../program.js';
+import type { Args, Cli } from '../context.js';
 import { spin } from '../ui.js';
 
 /** `flink-kit stop <job> [--dir D] [--drain]`: stop with a savepoint. */

@@ -1,6 +1,5 @@
 import { FlinkInputError } from '../../errors/flink-error.js';
-import type { Cli } from '../context.js';
-import type { Args } from '../program.js';
+import type { Args, Cli } from '../context.js';
 import { spin } from '../ui.js';
 import { jarSource, runFlags } from './args.js';
 
