@@ -14,6 +14,12 @@ if (major < 22 || (major === 22 && minor < 19)) {
   process.exit(1);
 }
 
+// `flink-kit list | head -1`: a reader that stops early ends the output quietly, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 // Caches compiled code of flink-kit and its dependencies between runs (in the OS temp dir): start-up matters for a CLI.
 (await import('node:module')).enableCompileCache?.();
 const { main } = await import('./program.js');
