@@ -21,6 +21,16 @@ export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_ST
 export type { JobDetails, JobExceptions, JobSummary } from './schemas/jobs.js';
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorContext,
+  type DoctorDeps,
+  type DoctorOptions,
+  type DoctorReport,
+  type DoctorSection,
+  doctor,
+} from './workflows/doctor.js';
 export type { JarSource } from './workflows/jar-source.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
 export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

@@ -14,8 +14,18 @@ import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
-import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
+import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
+import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
+
+export {
+  type DetachedClusterRecord,
+  type DetachedClusterStatus,
+  type DetachedStateOptions,
+  detachedStateFile,
+  findDetachedCluster,
+  stopDetachedCluster,
+} from './detached.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
 export interface LocalClusterOptions {
@@ -49,6 +59,13 @@ export interface LocalClusterOptions {
   startTimeoutMs?: number;
   /** Progress messages (assembling, starting). @default silent */
   log?: (line: string) => void;
+  /**
+   * Keep the cluster running after this process exits (what `flink-kit local up` does). It is recorded
+   * in a state file (`$FLINK_KIT_LOCAL_STATE`, else `<cacheDir>/local-cluster.json`) where
+   * `findDetachedCluster()` finds it and `stopDetachedCluster()` (or `stop()`) stops it; only one runs at a time.
+   * @default false
+   */
+  detached?: boolean;
 }
 
 /** A running local cluster. */
@@ -106,6 +123,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     throw new FlinkInputError(`restPort must be 0 (any free port) or 1-65535, got ${options.restPort}`);
   }
   await checkJava(java);
+  if (options.detached) await checkNoDetachedCluster({ cacheDir });
 
   let libEntries: string[];
   let versionText: string;
@@ -138,6 +156,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const cleanup = async () => {
     await Promise.all(processes.map((p) => stopJvm(p)));
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    if (options.detached) await forgetDetachedCluster(workDir, { cacheDir });
   };
 
   try {
@@ -159,7 +178,14 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       options.config,
     );
     await writeClusterConfig(dirs.conf, version, config);
-    const setup: JvmSetup = { java, classpath: libEntries, confDir: dirs.conf, logDir: dirs.log, tmpDir: dirs.tmp };
+    const setup: JvmSetup = {
+      java,
+      classpath: libEntries,
+      confDir: dirs.conf,
+      logDir: dirs.log,
+      tmpDir: dirs.tmp,
+      detached: options.detached === true,
+    };
     const [jmParams, tmParams] = await Promise.all([resourceParams(setup, 'JM'), resourceParams(setup, 'TM')]);
 
     log(`starting Flink ${version} on 127.0.0.1:${restPort} (1 JobManager, ${taskManagers} TaskManagers x ${slots} slots)`);
@@ -183,6 +209,22 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await client.close();
     }
     log(`Flink ${version} is up at ${url}`);
+    if (options.detached) {
+      processes.forEach(releaseJvm);
+      const jvms = processes.map((p) => ({ id: p.id, pid: p.child.pid ?? 0 }));
+      const { log: dir, checkpoints: checkpointDir, savepoints: savepointDir } = dirs;
+      const record = {
+        url,
+        flinkVersion: version.raw,
+        workDir,
+        logDir: dir,
+        checkpointDir,
+        savepointDir,
+        jvms,
+        startedAt: new Date().toISOString(),
+      };
+      await recordDetachedCluster({ ...record, taskManagers, slotsPerTaskManager: slots }, { cacheDir });
+    }
 
     let stopped: Promise<void> | undefined;
     const examples = new Map<string, Promise<string>>();

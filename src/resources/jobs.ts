@@ -191,7 +191,9 @@ export class JobsResource extends Resource {
 
   /**
    * Waits until the job reaches a state, polling with backoff. RUNNING counts only once all tasks run
-   * (unless `allTasksRunning: false`), not while tasks still wait for slots.
+   * (unless `allTasksRunning: false`), not while tasks still wait for slots. A job that is already
+   * FINISHED also satisfies `until: 'RUNNING'` (a bounded job can finish before it is seen running):
+   * check the returned `state`.
    *
    * Polls `/jobs/overview`, which the JobManager answers from live state: the job details route is
    * cached for `web.refresh-interval` (3 s) and would report changes late.
@@ -225,7 +227,10 @@ export class JobsResource extends Resource {
         // Not listed: unknown (status answers 404), or just submitted and not listed yet.
         if (!job) return { done: false, seen: await this.status(jobId, request) };
         const done =
-          until === 'TERMINAL' ? TERMINAL_JOB_STATES.has(job.state) : job.state === until && (!needTasks || allTasksRunning(job.tasks));
+          until === 'TERMINAL'
+            ? TERMINAL_JOB_STATES.has(job.state)
+            : // A bounded job can finish between two looks: FINISHED has passed through RUNNING.
+              (job.state === until && (!needTasks || allTasksRunning(job.tasks))) || (until === 'RUNNING' && job.state === 'FINISHED');
         if (done) return { done: true, value: job };
         if (TERMINAL_JOB_STATES.has(job.state)) throw await this.endedError(job, until, request);
         return { done: false, seen: describe(job) };
