@@ -1,15 +1,21 @@
-import { doctor as runDoctor } from '../../workflows/doctor.js';
+import { type DoctorSection, doctor as runDoctor } from '../../workflows/doctor.js';
 import type { Cli } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { spin } from '../ui.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
 
-/** `flink-kit doctor`: pass / warn / fail per check with a one-line fix; exit 11 when one failed. */
+/**
+ * `flink-kit doctor`: pass / warn / fail per check with a one-line fix; exit 11 when one failed.
+ * With `--k8s`, the SDK's Kubernetes section adds the pods: JobManager Ready, TaskManager pods vs
+ * registered TaskManagers, restarts, spread over nodes.
+ */
 export default async function doctor(cli: Cli): Promise<number> {
   const flink = await cli.client();
-  // (--k8s will add the Kubernetes section here: `sections: [kubernetesChecks(...)]`.)
-  const report = await spin(`checking ${flink.url}`, () => runDoctor(flink, { signal: cli.signal }));
+  const sections: DoctorSection[] = [];
+  const kube = cli.connection?.kube;
+  if (kube) sections.push((await import('../../kube/doctor.js')).kubernetesDoctorSection(kube));
+  const report = await spin(`checking ${cli.connection?.where ?? flink.url}`, () => runDoctor(flink, { sections, signal: cli.signal }));
   await cli.out.result(report, () => {
     const lines: string[] = [];
     for (const c of report.checks) {

@@ -44,6 +44,9 @@ describe('CLI arguments', () => {
     [['--timeout', 'soon', 'list'], /expected a duration such as 90s/],
     [['lsit'], /unknown command 'lsit'[\s\S]*Did you mean list\?/],
     [['list', '--', 'x'], /list takes no program arguments \(after --\)/],
+    [['--namespace', 'flink', 'list'], /--namespace is for Flink on Kubernetes: add --k8s/],
+    [['list', '--service', 'flink-rest', '--context', 'prod'], /--service, --context are for Flink on Kubernetes: add --k8s/],
+    [['--k8s', '--url', 'http://jobmanager:8081', 'list'], /--url and --k8s both say where Flink is: give one of them/],
   ])('usage error for %j: exit 2 with the reason', async (argv, message) => {
     const errors: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
