@@ -261,7 +261,7 @@ function findProblems(view: {
       add(
         'taskmanagers-not-registered',
         message,
-        `the classic jobmanager.rpc.address mistake: TaskManagers must reach the JobManager's RPC Service (e.g. flink-jobmanager, port 6123) at jobmanager.rpc.address; ${kubectl} logs ${logs} shows the connection errors.`,
+        `the classic jobmanager.rpc.address mistake: set it to the JobManager's Service (e.g. flink-jobmanager, RPC port 6123) in the TaskManagers' configuration; ${kubectl} logs ${logs} shows "Could not resolve ResourceManager address" until they give up (taskmanager.registration.timeout, 5 min).`,
       );
     const registering = (message: string) =>
       add('taskmanagers-registering', message, 'a TaskManager registers seconds after it starts: look again in a minute.');

@@ -24,7 +24,8 @@ export default async function doctor(cli: Cli): Promise<number> {
     }
     const failed = report.checks.filter((c) => c.status === 'fail').length;
     const warned = report.checks.filter((c) => c.status === 'warn').length;
-    lines.push(failed > 0 ? `${failed} failed, ${warned} warnings` : `all good${warned ? ` (${warned} warnings)` : ''}`);
+    const warnings = `${warned} warning${warned === 1 ? '' : 's'}`;
+    lines.push(failed > 0 ? `${failed} failed, ${warnings}` : `all good${warned ? ` (${warnings})` : ''}`);
     return lines;
   });
   return report.ok ? EXIT.ok : EXIT.checksFailed;
