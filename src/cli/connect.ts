@@ -24,8 +24,6 @@ export interface Connection {
   readonly flink: FlinkClient;
   readonly url: string;
   readonly source: UrlSource;
-  /** With `--k8s`: the options given to `connectKubernetes` (doctor's Kubernetes checks use the same). */
-  readonly kube?: KubernetesConnectOptions;
   /** With `--k8s`: `<namespace>/<service> port <port>, pod <pod>`, for error hints. */
   readonly where?: string;
   /** Closes the client (and, with --k8s, the port-forward). */
@@ -81,7 +79,6 @@ async function connectK8s(options: KubernetesConnectOptions): Promise<Connection
     flink: conn.client,
     url: conn.url,
     source: 'kubernetes',
-    kube: options,
     get where() {
       return `Service ${service.namespace}/${service.name} port ${service.port}${conn.pod ? `, pod ${conn.pod}` : ''} (context ${conn.context})`;
     },

@@ -1,7 +1,7 @@
 import { FlinkKubernetesError } from '../errors/kube-errors.js';
-import type { CheckStatus, DoctorCheck, DoctorSection } from '../workflows/doctor.js';
+import type { CheckStatus, DoctorCheck, DoctorReport, DoctorSection } from '../workflows/doctor.js';
 import type { KubernetesConnectOptions } from './connect.js';
-import { describe, type FlinkOnKubernetes, type FlinkOnKubernetesProblemKind, type FlinkPod } from './describe.js';
+import { type DescribeSeams, describe, type FlinkOnKubernetes, type FlinkOnKubernetesProblemKind, type FlinkPod } from './describe.js';
 
 /** How serious each finding of describe is for `doctor`: only what stops Flink from working fails. */
 const STATUS: Record<FlinkOnKubernetesProblemKind, CheckStatus> = {
@@ -43,6 +43,7 @@ const CHECKS: Array<{ id: string; kinds: FlinkOnKubernetesProblemKind[]; pass: (
     pass: (d) => {
       const pods = live(d.taskManagers);
       if (pods.length === 0) return undefined;
+      if (pods.length === 1) return `1 TaskManager pod, on node ${pods[0]?.node ?? '(not scheduled)'}`;
       const perNode = new Map<string, number>();
       for (const p of pods) perNode.set(p.node ?? '(not scheduled)', (perNode.get(p.node ?? '(not scheduled)') ?? 0) + 1);
       const spread = [...perNode].map(([node, n]) => `${node} (${n})`).join(', ');
@@ -90,26 +91,48 @@ export function kubernetesChecks(described: FlinkOnKubernetes): DoctorCheck[] {
  * ```
  */
 export function kubernetesDoctorSection(options: KubernetesConnectOptions = {}): DoctorSection {
-  return async ({ deps, request }) => {
-    try {
-      // Flink's view through the doctor's own client: no second connection, and fail fast.
-      const described = await describe(options, { cluster: deps.cluster, request: { ...request, retry: false, timeoutMs: 10_000 } });
-      return kubernetesChecks(described);
-    } catch (error) {
-      request.signal?.throwIfAborted();
-      return [
-        {
-          id: 'k8s',
-          status: 'fail',
-          summary: `could not look at Flink's pods: ${(error as Error).message}`,
-          fix:
-            error instanceof FlinkKubernetesError && error.reason === 'forbidden'
-              ? 'grant get and list on services, pods and endpointslices in the namespace (the Role in the README)'
-              : 'check the namespace, Service, context and kubeconfig given: the message lists what exists',
-        },
-      ];
-    }
-  };
+  // Flink's view through the doctor's own client: no second connection, and fail fast.
+  return ({ deps, request }) => checksOf(options, { cluster: deps.cluster, request: { ...request, retry: false, timeoutMs: 10_000 } });
+}
+
+/**
+ * `doctor`'s report when Flink cannot be reached on Kubernetes because no JobManager pod is Ready
+ * (`connectKubernetes` threw `no-ready-pod`): the REST check fails, and the pod checks say why
+ * (CrashLoopBackOff, Pending, restarts, scaled to zero). What `flink-kit doctor --k8s` prints then.
+ * @internal
+ */
+export async function doctorWithoutJobManager(options: KubernetesConnectOptions, error: FlinkKubernetesError): Promise<DoctorReport> {
+  const unreachable = () => Promise.reject(new Error('no JobManager pod is Ready'));
+  const checks: DoctorCheck[] = [
+    {
+      id: 'rest',
+      status: 'fail',
+      summary: error.message,
+      fix: 'Flink needs a Ready JobManager pod: the Kubernetes checks say why there is none',
+    },
+    ...(await checksOf(options, { cluster: { overview: unreachable, taskManagers: unreachable } })),
+  ];
+  return { ok: false, url: '', flinkVersion: undefined, checks };
+}
+
+/** The checks of describe's result; when it cannot look (RBAC, an unknown namespace), one failed check saying why. */
+async function checksOf(options: KubernetesConnectOptions, seams: DescribeSeams): Promise<DoctorCheck[]> {
+  try {
+    return kubernetesChecks(await describe(options, seams));
+  } catch (error) {
+    seams.request?.signal?.throwIfAborted();
+    return [
+      {
+        id: 'k8s',
+        status: 'fail',
+        summary: `could not look at Flink's pods: ${(error as Error).message}`,
+        fix:
+          error instanceof FlinkKubernetesError && error.reason === 'forbidden'
+            ? 'grant get and list on services, pods and endpointslices in the namespace (the Role in the README)'
+            : 'check the namespace, Service, context and kubeconfig given: the message lists what exists',
+      },
+    ];
+  }
 }
 
 function live(pods: FlinkPod[]): FlinkPod[] {

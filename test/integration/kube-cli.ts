@@ -7,6 +7,8 @@ import { execFile, spawn } from 'node:child_process';
 import type * as k8s from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../../src/core/poll.ts';
+import { FlinkKubernetesError } from '../../src/errors/kube-errors.ts';
+import { connectKubernetes } from '../../src/kube/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import { connectionsTo } from '../kube-lab/lab.ts';
 import { CLI_BIN, continuousWordCountArgs, ensureCliBuilt, FLINK_VERSION, wordInputDir } from './support.ts';
@@ -46,6 +48,24 @@ export async function readyFor(core: k8s.CoreV1Api, namespace: string, selector:
       },
       { what: `the Ready time of pod ${name}`, timeoutMs: 20_000 },
     );
+  }
+}
+
+/** Makes the pods look like a container in CrashLoopBackOff (Running, not Ready, restarted): kwok leaves a Running pod's status alone. */
+async function crashLooping(core: k8s.CoreV1Api, namespace: string, selector: string): Promise<void> {
+  for (const { metadata } of (await core.listNamespacedPod({ namespace, labelSelector: selector })).items) {
+    const name = metadata?.name as string;
+    const pod = await core.readNamespacedPodStatus({ name, namespace });
+    const status = pod.status ?? {};
+    for (const c of status.conditions ?? [])
+      if (c.type === 'Ready' || c.type === 'ContainersReady') Object.assign(c, { status: 'False', reason: 'ContainersNotReady' });
+    for (const c of status.containerStatuses ?? [])
+      Object.assign(c, {
+        ready: false,
+        restartCount: 4,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container' } },
+      });
+    await core.replaceNamespacedPodStatus({ name, namespace, body: { ...pod, status } });
   }
 }
 
@@ -192,6 +212,41 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
         /fix: the classic jobmanager\.rpc\.address mistake: .*; kubectl -n flink logs -l app=flink,component=taskmanager shows "Could not resolve ResourceManager address"/,
       );
       expect(r.stdout).toMatch(/\n1 failed, \d+ warnings?\n$/);
+    });
+
+    it('doctor --k8s with no Ready JobManager pod (CrashLoopBackOff): not exit 12 but a report whose pod checks say why', async () => {
+      await crashLooping(w.core, 'operator', 'app=basic,component=jobmanager');
+      await poll(
+        async () => {
+          const error = await connectKubernetes({ kubeconfig: w.kubeconfig, namespace: 'operator' }).then(
+            (conn) => conn.close(),
+            (e: unknown) => e,
+          );
+          return error instanceof FlinkKubernetesError && error.reason === 'no-ready-pod'
+            ? { done: true, value: undefined }
+            : { done: false };
+        },
+        { what: 'the EndpointSlice to drop the JobManager pod', timeoutMs: 30_000 },
+      );
+      const r = await cli(['--namespace', 'operator', '--json', 'doctor']);
+      expect(r.code, r.stderr).toBe(11);
+      const report = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] };
+      expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+        ['rest', 'fail'],
+        ['k8s-jobmanager', 'fail'],
+        ['k8s-pods', 'warn'],
+        ['k8s-pods', 'warn'],
+        ['k8s-pods', 'warn'], // native layout: no TaskManager pods until a job needs slots
+        ['k8s-taskmanagers', 'warn'],
+      ]);
+      expect(report.checks[0]?.summary).toMatch(
+        /^no Ready pod behind Service operator\/basic-rest .*\(Running, not ready: CrashLoopBackOff\)/,
+      );
+      expect(report.checks[2]?.summary).toMatch(/^pod basic-[a-z0-9-]+ is Running and not ready \(CrashLoopBackOff\)\.$/);
+      expect(report.checks[3]).toMatchObject({
+        summary: expect.stringMatching(/restarted 4 times \(last: CrashLoopBackOff\)\.$/),
+        fix: expect.stringMatching(/^kubectl -n operator logs --previous basic-[a-z0-9-]+ shows why\.$/),
+      });
     });
 
     it('errors: an unknown job exits 4 with its forward closed; an unknown namespace exits 12 naming the namespaces that exist', async () => {

@@ -1,4 +1,7 @@
-import { type DoctorSection, doctor as runDoctor } from '../../workflows/doctor.js';
+import type { FlinkClient } from '../../client.js';
+import { FlinkKubernetesError } from '../../errors/kube-errors.js';
+import { type DoctorReport, doctor as runDoctor } from '../../workflows/doctor.js';
+import { kubeOptions } from '../connect.js';
 import type { Cli } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { spin } from '../ui.js';
@@ -11,11 +14,7 @@ const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
  * registered TaskManagers, restarts, spread over nodes.
  */
 export default async function doctor(cli: Cli): Promise<number> {
-  const flink = await cli.client();
-  const sections: DoctorSection[] = [];
-  const kube = cli.connection?.kube;
-  if (kube) sections.push((await import('../../kube/doctor.js')).kubernetesDoctorSection(kube));
-  const report = await spin(`checking ${cli.connection?.where ?? flink.url}`, () => runDoctor(flink, { sections, signal: cli.signal }));
+  const report = await check(cli);
   await cli.out.result(report, () => {
     const lines: string[] = [];
     for (const c of report.checks) {
@@ -29,4 +28,25 @@ export default async function doctor(cli: Cli): Promise<number> {
     return lines;
   });
   return report.ok ? EXIT.ok : EXIT.checksFailed;
+}
+
+async function check(cli: Cli): Promise<DoctorReport> {
+  if (!cli.flags.k8s) {
+    const flink = await cli.client();
+    return spin(`checking ${flink.url}`, () => runDoctor(flink, { signal: cli.signal }));
+  }
+  const kube = await import('../../kube/doctor.js');
+  const options = kubeOptions(cli.flags);
+  let flink: FlinkClient;
+  try {
+    flink = await cli.client();
+  } catch (error) {
+    // No Ready JobManager pod: nothing answers REST, but the pods say why.
+    if (error instanceof FlinkKubernetesError && error.reason === 'no-ready-pod')
+      return spin('checking the pods', () => kube.doctorWithoutJobManager(options, error));
+    throw error;
+  }
+  return spin(`checking ${cli.connection?.where ?? flink.url}`, () =>
+    runDoctor(flink, { sections: [kube.kubernetesDoctorSection(options)], signal: cli.signal }),
+  );
 }

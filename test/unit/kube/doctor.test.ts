@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { FlinkKubernetesError } from '../../../src/errors/kube-errors.js';
 import type { FlinkOnKubernetes, FlinkPod } from '../../../src/kube/describe.js';
-import { kubernetesChecks, kubernetesDoctorSection } from '../../../src/kube/doctor.js';
+import { doctorWithoutJobManager, kubernetesChecks, kubernetesDoctorSection } from '../../../src/kube/doctor.js';
 import { doctor } from '../../../src/workflows/doctor.js';
 import { fakeKube, jobManagerPod, standaloneService } from './world.js';
 
@@ -162,5 +163,26 @@ describe('kubernetesDoctorSection', () => {
         fix: 'check the namespace, Service, context and kubeconfig given: the message lists what exists',
       },
     ]);
+  });
+
+  it('no Ready JobManager pod: the report says so and the pods say why, no exception', async () => {
+    const { kube, kubeconfig } = await fakeKube();
+    kube.namespaces.set('flink', {
+      services: [standaloneService()],
+      pods: [jobManagerPod('jm-0', 1, { ready: false, restarts: 5 }), { name: 'tm-a', labels: { app: 'flink', component: 'taskmanager' } }],
+    });
+    const error = new FlinkKubernetesError('no Ready pod behind Service flink/flink-jobmanager', { reason: 'no-ready-pod' });
+    const report = await doctorWithoutJobManager({ kubeconfig, namespace: 'flink' }, error);
+    expect(report.ok).toBe(false);
+    expect(report.checks.map((c) => [c.id, c.status, c.summary])).toEqual([
+      ['rest', 'fail', 'no Ready pod behind Service flink/flink-jobmanager'],
+      ['k8s-jobmanager', 'fail', 'no JobManager pod is Ready: Flink cannot be reached until one is.'],
+      ['k8s-pods', 'warn', 'pod jm-0 is Running and not ready (ContainersNotReady).'],
+      ['k8s-pods', 'warn', 'pod jm-0 restarted 5 times (last: ContainersNotReady).'],
+      ['k8s-taskmanagers', 'warn', 'Flink could not be asked: no JobManager pod is Ready'],
+      ['k8s-spread', 'pass', '1 TaskManager pod, on node node-1'],
+    ]);
+    expect(report.checks[1]?.fix).toBe('kubectl -n flink describe pod jm-0 and kubectl -n flink logs jm-0 say why.');
+    expect(report.checks[3]?.fix).toBe('kubectl -n flink logs --previous jm-0 shows why.');
   });
 });
