@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { jarSource, runFlags } from '../../../src/cli/commands/args.ts';
+import { kubeOptions } from '../../../src/cli/connect.ts';
 import { formatBytes, formatDuration } from '../../../src/cli/output.ts';
 import { main } from '../../../src/cli/program.ts';
 
@@ -59,6 +60,18 @@ describe('CLI arguments', () => {
       spy.mockRestore();
     }
     expect(errors.join('')).toMatch(message);
+  });
+
+  it('--k8s flags map to connectKubernetes options: a numeric --port is a port number, else a port name', () => {
+    expect(kubeOptions({ k8s: true, namespace: 'flink', service: 'basic-rest', context: 'prod', kubeconfig: '/k', port: '8081' })).toEqual({
+      namespace: 'flink',
+      service: 'basic-rest',
+      context: 'prod',
+      kubeconfig: '/k',
+      port: 8081,
+    });
+    expect(kubeOptions({ k8s: true, port: 'rest' })).toEqual({ port: 'rest' });
+    expect(kubeOptions({ k8s: true })).toEqual({});
   });
 
   it('formats durations and sizes for people', () => {
