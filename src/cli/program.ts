@@ -48,6 +48,7 @@ function buildProgram(state: ParseState): Command {
     .option('--timeout <duration>', 'deadline of waits, e.g. 90s, 5m (default: 5m; stop and savepoint 10m)', duration)
     .option('-v, --verbose', 'stack traces and details on errors, notes on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1 or TERM=dumb)')
+    .configureHelp({ showGlobalOptions: true }) // `run --help` also lists --url, --k8s, --json…
     .showSuggestionAfterError()
     .showHelpAfterError('(flink-kit --help for usage; program arguments go after --)')
     .exitOverride();
