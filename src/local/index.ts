@@ -14,8 +14,13 @@ import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
+import { haConfig, waitForJobManager } from './ha.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
+import { generateTls, type LocalTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
+import { startZooKeeper } from './zookeeper.js';
+
+export type { LocalTls } from './tls.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
 export interface LocalClusterOptions {
@@ -49,6 +54,18 @@ export interface LocalClusterOptions {
   startTimeoutMs?: number;
   /** Progress messages (assembling, starting). @default silent */
   log?: (line: string) => void;
+  /**
+   * Flink's ZooKeeper high availability: a ZooKeeper on 127.0.0.1 (the one Flink's classpath
+   * bundles), HA storage in `<workDir>/ha`. Jobs and their checkpoints then survive
+   * `killJobManager()` + `startJobManager()`. @default false
+   */
+  highAvailability?: boolean;
+  /**
+   * HTTPS on the REST port (`security.ssl.rest.*`) with a CA and certificates generated at start
+   * by keytool; `'mutual'` also requires a client certificate. `local.tls` holds the PEM for
+   * clients and `local.client` uses it. @default false
+   */
+  tls?: boolean | 'mutual';
 }
 
 /** A running local cluster. */
@@ -70,6 +87,11 @@ export interface LocalCluster extends AsyncDisposable {
   /** Ids of the TaskManagers started by this cluster that are still alive. */
   readonly taskManagerIds: readonly string[];
   /**
+   * With `tls`, PEM for clients: `new FlinkClient({ url: local.url, tls: local.tls })`. The CA
+   * signed a REST certificate for 127.0.0.1 (the host of `url`) and a client certificate.
+   */
+  readonly tls: LocalTls | undefined;
+  /**
    * Local path of a `flink-examples-streaming` example jar (`WordCount`, `TopSpeedWindowing`, …),
    * downloaded on first use.
    */
@@ -78,6 +100,19 @@ export interface LocalCluster extends AsyncDisposable {
   startTaskManager(): Promise<string>;
   /** Kills one TaskManager JVM (SIGKILL by default, like a crashed pod). */
   killTaskManager(id: string, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Kills the JobManager JVM (SIGKILL by default, like a crashed pod) and resolves once it is gone.
+   * With `highAvailability`, its jobs recover when {@link startJobManager} brings a new one up.
+   * @throws `FlinkInputError` when no JobManager runs.
+   */
+  killJobManager(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts a new JobManager JVM on the same REST port and resolves once it leads and the live
+   * TaskManagers registered with it. With `highAvailability` it recovers the jobs from ZooKeeper and
+   * restores them from their latest checkpoints; without it, the new JobManager knows no jobs.
+   * @throws `FlinkInputError` when a JobManager already runs; `FlinkError` with its log tail when it does not come up.
+   */
+  startJobManager(options?: { timeoutMs?: number }): Promise<void>;
   /** Stops every JVM and removes the temp directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -135,9 +170,15 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     savepoints: resolve(options.savepointDir ?? join(workDir, 'savepoints')),
   };
   const processes: FlinkProcess[] = [];
+  let zooKeeper: FlinkProcess | undefined;
+  const tlsDir = join(workDir, 'tls');
   const cleanup = async () => {
     await Promise.all(processes.map((p) => stopJvm(p)));
+    // After the JobManager: it talks to ZooKeeper while it shuts down.
+    if (zooKeeper) await stopJvm(zooKeeper);
+    // Keys go even from a workDir the caller owns.
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    else if (options.tls) await rm(tlsDir, { recursive: true, force: true });
   };
 
   try {
@@ -145,6 +186,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const restPort = options.restPort || (await freePort());
     if (options.restPort) await checkPortFree(restPort, 'REST');
     const rpcPort = await freePort();
+    const zooKeeperPort = options.highAvailability ? await freePort() : undefined;
+    const tlsPassword = options.tls ? newTlsPassword() : '';
     const config = clusterConfig(
       {
         version,
@@ -156,14 +199,33 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         rpcPort,
         slotsPerTaskManager: slots,
       },
-      options.config,
+      {
+        ...(zooKeeperPort ? haConfig(zooKeeperPort, join(workDir, 'ha')) : {}),
+        ...(options.tls ? tlsConfig(tlsDir, tlsPassword, options.tls === 'mutual') : {}),
+        ...options.config,
+      },
     );
     await writeClusterConfig(dirs.conf, version, config);
     const setup: JvmSetup = { java, classpath: libEntries, confDir: dirs.conf, logDir: dirs.log, tmpDir: dirs.tmp };
-    const [jmParams, tmParams] = await Promise.all([resourceParams(setup, 'JM'), resourceParams(setup, 'TM')]);
+    // In parallel: each is a JVM of its own.
+    const zooKeeperStart = zooKeeperPort ? startZooKeeper(setup, join(workDir, 'zookeeper'), zooKeeperPort) : undefined;
+    void zooKeeperStart?.then((zk) => {
+      zooKeeper = zk;
+    });
+    const [jmParams, tmParams, tls] = await allSettled([
+      resourceParams(setup, 'JM'),
+      resourceParams(setup, 'TM'),
+      options.tls ? generateTls(java, tlsDir, tlsPassword) : Promise.resolve(undefined),
+      zooKeeperStart ?? Promise.resolve(undefined),
+    ]);
 
     log(`starting Flink ${version} on 127.0.0.1:${restPort} (1 JobManager, ${taskManagers} TaskManagers x ${slots} slots)`);
-    processes.push(startJvm(setup, 'jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', jmParams));
+    const startJm = () => {
+      const jobManager = startJvm(setup, 'jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', jmParams);
+      processes.push(jobManager);
+      return jobManager;
+    };
+    startJm();
     let nextTm = 1;
     const startTm = () => {
       const id = `tm-${nextTm++}`;
@@ -174,8 +236,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     };
     for (let i = 0; i < taskManagers; i++) startTm();
 
-    const url = `http://127.0.0.1:${restPort}`;
-    const client = new FlinkClient({ url, retry: false, timeoutMs: 5_000 });
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${restPort}`;
+    const client = new FlinkClient({ url, retry: false, timeoutMs: 5_000, ...(tls ? { tls } : {}) });
     const startTimeoutMs = options.startTimeoutMs ?? 180_000;
     try {
       await waitUntilReady(client, processes, taskManagers, slots, startTimeoutMs);
@@ -188,14 +250,15 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const examples = new Map<string, Promise<string>>();
     const cluster: LocalCluster = {
       url,
-      client: new FlinkClient({ url }),
+      client: new FlinkClient({ url, ...(tls ? { tls } : {}) }),
+      tls,
       flinkVersion: version.raw,
       workDir,
       logDir: dirs.log,
       checkpointDir: dirs.checkpoints,
       savepointDir: dirs.savepoints,
       get taskManagerIds() {
-        return processes.filter((p) => p.id !== 'jobmanager' && p.child.exitCode === null && p.child.signalCode === null).map((p) => p.id);
+        return processes.filter((p) => p.id !== 'jobmanager' && alive(p)).map((p) => p.id);
       },
       exampleJar(name) {
         if (exampleDir && existsSync(join(exampleDir, `${name}.jar`))) return Promise.resolve(join(exampleDir, `${name}.jar`));
@@ -214,6 +277,16 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         const proc = processes.find((p) => p.id === id);
         if (!proc) throw new FlinkInputError(`no TaskManager ${id}; running: ${cluster.taskManagerIds.join(', ') || 'none'}`);
         await stopJvm(proc, 15_000, signal);
+      },
+      async killJobManager(signal = 'SIGKILL') {
+        const jobManager = processes.find((p) => p.id === 'jobmanager' && alive(p));
+        if (!jobManager) throw new FlinkInputError('no JobManager is running; startJobManager() starts one');
+        await stopJvm(jobManager, 15_000, signal);
+      },
+      async startJobManager(options = {}) {
+        if (processes.some((p) => p.id === 'jobmanager' && alive(p)))
+          throw new FlinkInputError('a JobManager is already running on this REST port; killJobManager() first');
+        await waitForJobManager(cluster.client, startJm(), cluster.taskManagerIds.length, options.timeoutMs ?? startTimeoutMs);
       },
       stop() {
         stopped ??= cluster.client.close().then(cleanup);
@@ -310,6 +383,17 @@ export async function exampleJar(
     mvn,
     log: options.log ?? (() => {}),
   });
+}
+
+/** Like `Promise.all`, but throws the first failure only once all settled: nothing is still starting behind a cleanup. */
+async function allSettled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function alive(p: FlinkProcess): boolean {
+  return p.child.exitCode === null && p.child.signalCode === null;
 }
 
 function checkCount(name: string, value: number): number {
