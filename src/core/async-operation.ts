@@ -5,6 +5,7 @@ import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { ResourceContext } from '../resources/resource.js';
 import { AsyncOperationReply, type OperationFailure } from '../schemas/operations.js';
+import { isTransient } from '../transport/retry-policy.js';
 import { poll } from './poll.js';
 
 /** Which kind of async operation. */
@@ -113,6 +114,7 @@ export class AsyncOperation<T> {
         what: `${this.describe()} to complete`,
         timeoutMs: options.timeoutMs ?? 600_000,
         signal: options.signal,
+        tolerate: isTransient,
         minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
         maxDelayMs: options.pollIntervalMs ?? 1_000,
       },

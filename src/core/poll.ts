@@ -16,12 +16,17 @@ export interface PollOptions {
   minDelayMs?: number | undefined;
   /** Longest delay between looks (the backoff cap). @default 2000 */
   maxDelayMs?: number | undefined;
+  /**
+   * Errors of `check` that do not end the wait (e.g. the JobManager unreachable while it fails
+   * over): the next look comes as usual, until the deadline, whose error names the last one.
+   */
+  tolerate?: ((error: unknown) => boolean) | undefined;
 }
 
 /**
  * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`)
  * until it reports done, the deadline passes ({@link FlinkTimeoutError}) or the signal aborts
- * (rejects with the signal's reason). Errors thrown by `check` end the wait.
+ * (rejects with the signal's reason). Errors thrown by `check` end the wait, unless `tolerate` accepts them.
  */
 export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 300_000;
@@ -29,16 +34,25 @@ export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, 
   let delay = Math.min(options.minDelayMs ?? 100, maxDelay);
   const deadline = performance.now() + timeoutMs;
   let seen: string | undefined;
+  let tolerated: unknown;
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();
-    const step = await check(attempt);
+    let step: PollStep<T>;
+    try {
+      step = await check(attempt);
+      tolerated = undefined;
+    } catch (error) {
+      if (options.signal?.aborted || !options.tolerate?.(error)) throw error;
+      tolerated = error;
+      step = { done: false, seen: `no answer: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (step.done) return step.value;
     seen = step.seen ?? seen;
     const left = deadline - performance.now();
     if (left <= 0) {
       throw new FlinkTimeoutError(
         `timed out after ${timeoutMs} ms waiting for ${options.what}${seen ? ` (last seen: ${seen})` : ''}. Raise timeoutMs if this is expected to take longer.`,
-        { timeoutMs },
+        { timeoutMs, cause: tolerated },
       );
     }
     await sleep(Math.min(delay, left), options.signal);

@@ -19,6 +19,7 @@ import {
 } from '../schemas/jobs.js';
 import { SavepointResult } from '../schemas/operations.js';
 import { path } from '../transport/path.js';
+import { isTransient } from '../transport/retry-policy.js';
 import { ClusterResource } from './cluster.js';
 import { checkParallelism } from './jars.js';
 import { describeParallelism, planRescale, rescaleError, slotsAllocatedTo, unsupportedVersion } from './rescale.js';
@@ -252,6 +253,8 @@ export class JobsResource extends Resource {
         what: `job ${jobId} to reach ${until}${needTasks ? ' with all tasks running' : ''}`,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
+        // A JobManager failing over is unreachable for a while: keep looking until the deadline.
+        tolerate: isTransient,
         // Start at a tenth of the cap: short waits (a job coming up) are noticed quickly.
         minDelayMs: Math.min(100, (options.pollIntervalMs ?? 2_000) / 10),
         maxDelayMs: options.pollIntervalMs,
@@ -363,6 +366,7 @@ export class JobsResource extends Resource {
         what: wait.what ?? `the details of job ${jobId} to catch up with its running tasks`,
         timeoutMs: wait.timeoutMs ?? 30_000,
         signal: wait.signal,
+        tolerate: isTransient,
         minDelayMs: 200,
         maxDelayMs: wait.pollIntervalMs ?? 1_000,
       },

@@ -156,6 +156,19 @@ describe('AsyncOperation.result', () => {
     expect(statusCalls()).toBe(3);
   });
 
+  it('keeps polling through 503s beyond the retry budget of one look (a JobManager electing a leader)', async () => {
+    let look = 0;
+    server.use(
+      http.get(api(STATUS_ROUTE), () =>
+        ++look <= 4
+          ? HttpResponse.json(flinkErrors('Service temporarily unavailable'), { status: 503 })
+          : HttpResponse.json(savepointCompleted()),
+      ),
+    );
+    await expect(savepointOp().result(fast)).resolves.toEqual({ location: SAVEPOINT_PATH });
+    expect(statusCalls()).toBe(5);
+  });
+
   it('a failure is a FlinkOperationError with Flink cause, root cause and trace', async () => {
     server.use(http.get(api(STATUS_ROUTE), inOrder(operationInProgress(), operationFailed(MKDIRS_TRACE))));
     const error = await caught(savepointOp().result(fast), FlinkOperationError);
