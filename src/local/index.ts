@@ -12,6 +12,7 @@ import { FlinkVersion } from '../compat/versions.js';
 import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
+import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
 import { haConfig, waitForJobManager } from './ha.js';
@@ -348,7 +349,10 @@ async function jvmDiedError(p: FlinkProcess, how: string): Promise<FlinkError> {
   const portHint = /BindException|Address already in use/.test(out + logTail)
     ? ' A port it needs is in use: stop the other process or pick another restPort.'
     : '';
-  return new FlinkError(`${what} JVM exited during start-up (${how}).${portHint} See details for its log tail (${p.logFile}).`, {
+  // The innermost "Caused by:" of the log says why, e.g. a port or a configuration key.
+  const cause = (await fileTail(p.logFile, 400)).split('\n').findLast((l) => l.startsWith('Caused by: '));
+  const why = cause ? `: ${shorten(cause.slice('Caused by: '.length))}` : '';
+  return new FlinkError(`${what} JVM exited during start-up (${how})${why}.${portHint} See details for its log tail (${p.logFile}).`, {
     details: `--- ${p.outFile}\n${out}\n--- ${p.logFile}\n${logTail}`,
   });
 }
