@@ -105,6 +105,12 @@ export interface LocalCluster extends AsyncDisposable {
    * Kills the JobManager JVM (SIGKILL by default, like a crashed pod) and resolves once it is gone.
    * With `highAvailability`, its jobs recover when {@link startJobManager} brings a new one up.
    * @throws `FlinkInputError` when no JobManager runs.
+   * @example
+   * ```ts
+   * await local.killJobManager();
+   * await local.startJobManager();
+   * await local.client.jobs.waitFor(jobId, { until: 'RUNNING' }); // recovered from its latest checkpoint
+   * ```
    */
   killJobManager(signal?: NodeJS.Signals): Promise<void>;
   /**

@@ -4,7 +4,7 @@ import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
-import { FlinkApiError, FlinkConnectionError, FlinkOperationError, isFlinkError } from '../../src/errors/index.ts';
+import { FlinkApiError, FlinkConnectionError, FlinkInputError, FlinkOperationError, isFlinkError } from '../../src/errors/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
 import { continuousWordCountArgs, FLINK_VERSION, jvmPids, startTestCluster, stdoutOfAll, wordCounts, wordInputDir } from './support.ts';
@@ -239,8 +239,11 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
     expect(await flink.jobs.status(jobId)).toBe('RUNNING');
   });
 
-  it('stop() leaves no JVM (ZooKeeper included) and no temp dir', async () => {
+  it('a second JobManager, or a kill with none running, is refused; stop() leaves no JVM (ZooKeeper included) and no temp dir', async () => {
     expect(jvmPids(cluster.workDir).length).toBe(4); // ZooKeeper, a JobManager, 2 TaskManagers
+    await expect(cluster.startJobManager()).rejects.toThrow(FlinkInputError);
+    await cluster.killJobManager();
+    await expect(cluster.killJobManager()).rejects.toThrow('no JobManager is running; startJobManager() starts one');
     await cluster.stop();
     expect(jvmPids(cluster.workDir)).toEqual([]);
     expect(existsSync(cluster.workDir)).toBe(false);
