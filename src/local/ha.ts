@@ -1,12 +1,11 @@
 import type { FlinkClient } from '../client.js';
 import { poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
-import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { fileTail } from './artifacts.js';
 import type { FlinkProcess } from './processes.js';
 
 /** ZooKeeper session timeout the local cluster's JVMs ask for, in milliseconds. */
-export const HA_SESSION_TIMEOUT_MS = 8_000;
+const HA_SESSION_TIMEOUT_MS = 8_000;
 
 /**
  * Flink's ZooKeeper high availability on loopback, for 1.18 to 2.x. A killed JobManager's
@@ -55,7 +54,7 @@ export async function waitForJobManager(
   } catch (error) {
     if (!(error instanceof FlinkError)) throw error;
     throw new FlinkError(
-      `the restarted JobManager did not come up (${error instanceof FlinkTimeoutError ? error.message : error.message}). See details for its log tail (${jobManager.logFile}).`,
+      `the restarted JobManager did not come up (${error.message.replace(/\.$/, '')}). See details for its log tail (${jobManager.logFile}).`,
       {
         details: `--- ${jobManager.outFile}\n${await fileTail(jobManager.outFile, 30)}\n--- ${jobManager.logFile}\n${await fileTail(jobManager.logFile, 40)}`,
         cause: error,

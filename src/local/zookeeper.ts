@@ -3,7 +3,6 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
-import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { fileTail } from './artifacts.js';
 import { type FlinkProcess, type JvmSetup, startJvm, stopJvm } from './processes.js';
 
@@ -66,9 +65,8 @@ export async function startZooKeeper(setup: JvmSetup, dir: string, port: number,
   } catch (error) {
     await stopJvm(proc, 5_000);
     if (!(error instanceof FlinkError)) throw error;
-    const why = error instanceof FlinkTimeoutError ? error.message : error.message.replace(/\.$/, '');
     throw new FlinkError(
-      `ZooKeeper for the local cluster's high availability did not start (${why}). See details for its log (${proc.logFile}).`,
+      `ZooKeeper for the local cluster's high availability did not start (${error.message.replace(/\.$/, '')}). See details for its log (${proc.logFile}).`,
       {
         details: `--- ${proc.outFile}\n${await fileTail(proc.outFile, 30)}\n--- ${proc.logFile}\n${await fileTail(proc.logFile, 30)}`,
         cause: error,
