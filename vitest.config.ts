@@ -14,7 +14,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/kube*.test.ts'],
           // One real cluster per file; files one at a time so the JVMs do not fight over 2 cores.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          // A real kube-apiserver + kwok in front of a real local Flink; run once per CI run, not per Flink version.
+          name: 'kube',
+          include: ['test/integration/kube*.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 300_000,

@@ -13,7 +13,14 @@ step "lint"; npx biome check .
 step "build"; npm run --silent build
 step "api docs"; npx typedoc --treatWarningsAsErrors --emit none
 step "unit tests"; npx vitest run --project unit
+# Kubernetes end-to-end: a real kube-apiserver + kwok (built once from the Go module proxy, cached by
+# version) in front of a real local Flink; once per run, on the first Flink version.
+step "Kubernetes test cluster binaries"; bash test/kube-lab/build.sh
+step "Kubernetes end-to-end against Flink ${versions%% *}"
+FLINK_VERSION="${versions%% *}" npx vitest run --project kube
 for v in $versions; do
   step "integration tests against Flink $v"
   FLINK_VERSION="$v" npx vitest run --project integration
 done
+step "benchmark smoke: ./dev bench --smoke (1 round; proves the suite runs, its figures decide nothing)"
+node bench/run.ts --smoke

@@ -9,8 +9,8 @@ import { JobsResource } from './resources/jobs.js';
 import { type ResourceContext, RunRegistry } from './resources/resource.js';
 import { SavepointsResource } from './resources/savepoints.js';
 import { Transport } from './transport/http.js';
-import { type SubmitOptions, type SubmitResult, submit } from './workflows/submit.js';
-import { type UpgradeOptions, type UpgradeResult, upgrade } from './workflows/upgrade.js';
+import type { SubmitOptions, SubmitResult } from './workflows/submit.js';
+import type { UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';
 
 /** A raw call for routes flink-kit does not model yet (see {@link FlinkClient.request}). */
 export interface RawRequest<T> {
@@ -63,7 +63,7 @@ export class FlinkClient implements AsyncDisposable {
     this.cluster = new ClusterResource(ctx);
     this.jars = new JarsResource(ctx);
     this.jobs = new JobsResource(ctx);
-    this.savepoints = new SavepointsResource(ctx, this.jobs);
+    this.savepoints = new SavepointsResource(ctx);
     this.checkpoints = new CheckpointsResource(ctx);
   }
 
@@ -89,7 +89,9 @@ export class FlinkClient implements AsyncDisposable {
    * const { jobId } = await flink.submit({ jar: './app.jar', parallelism: 4, until: 'RUNNING' });
    * ```
    */
-  submit(options: SubmitOptions): Promise<SubmitResult> {
+  async submit(options: SubmitOptions): Promise<SubmitResult> {
+    // The workflows load with their first use, not with `import 'flink-kit'`.
+    const { submit } = await import('./workflows/submit.js');
     return submit(this, options);
   }
 
@@ -106,7 +108,8 @@ export class FlinkClient implements AsyncDisposable {
    * // { previousJobId, savepointPath, jobId, restoredCheckpointId, jarId }
    * ```
    */
-  upgrade(jobId: string, options?: UpgradeOptions): Promise<UpgradeResult> {
+  async upgrade(jobId: string, options?: UpgradeOptions): Promise<UpgradeResult> {
+    const { upgrade } = await import('./workflows/upgrade.js');
     return upgrade(this, jobId, options);
   }
 

@@ -1,5 +1,6 @@
 /**
- * flink-kit: a typed client for the Apache Flink REST API.
+ * flink-kit: a typed client for the Apache Flink REST API. The zod schemas behind its types are in
+ * `flink-kit/schemas`; this entry point loads neither zod, undici nor form-data until a call needs them.
  * @packageDocumentation
  */
 export { FlinkClient, type RawRequest } from './client.js';
@@ -15,12 +16,21 @@ export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForO
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
-export * as schemas from './schemas/index.js';
 export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
-export type { JobDetails, JobExceptions, JobState, JobSummary, ResourceRequirements, TaskState } from './schemas/jobs.js';
-export { JOB_STATES, TASK_STATES, TERMINAL_JOB_STATES } from './schemas/jobs.js';
+export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './schemas/job-states.js';
+export type { JobDetails, JobExceptions, JobSummary, ResourceRequirements } from './schemas/jobs.js';
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
+export {
+  type CheckStatus,
+  type DoctorCheck,
+  type DoctorContext,
+  type DoctorDeps,
+  type DoctorOptions,
+  type DoctorReport,
+  type DoctorSection,
+  doctor,
+} from './workflows/doctor.js';
 export type { JarSource } from './workflows/jar-source.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
 export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

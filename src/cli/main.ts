@@ -1,55 +1,28 @@
 #!/usr/bin/env node
 /**
- * The `flink-kit` command. Minimal for now: `cluster` prints the overview of a Flink cluster.
+ * The `flink-kit` command's entry point. It only checks the Node.js version, turns on Node's
+ * compile cache and loads the parser; each command's code is imported when that command runs.
+ * No static imports here: this file must run on old Node versions to say which one is needed.
  * @packageDocumentation
  */
-import { FlinkClient } from '../client.js';
-import { isFlinkError } from '../errors/flink-error.js';
 
-const USAGE = `usage: flink-kit [--url URL] [--json] <command>
-
-commands:
-  cluster     version, TaskManagers and slots of the cluster
-
---url defaults to $FLINK_URL, else http://127.0.0.1:8081`;
-
-async function main(argv: string[]): Promise<number> {
-  let url: string | undefined;
-  let json = false;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--url') url = argv[++i];
-    else if (arg.startsWith('--url=')) url = arg.slice(6);
-    else if (arg === '--json') json = true;
-    else if (arg === '-h' || arg === '--help') rest.unshift('help');
-    else rest.push(arg);
-  }
-  const command = rest[0] ?? 'help';
-  if (command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (command !== 'cluster') {
-    console.error(`flink-kit: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-    return 2;
-  }
-  await using flink = new FlinkClient(url === undefined ? {} : { url });
-  const overview = await flink.cluster.overview();
-  if (json) console.log(JSON.stringify(overview, null, 2));
-  else
-    console.log(
-      `Flink ${overview.flinkVersion} at ${flink.url}: ${overview.taskManagers} TaskManagers, ${overview.slotsTotal} slots (${overview.slotsAvailable} free), ${overview.jobsRunning} jobs running`,
-    );
-  return 0;
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `flink-kit: needs Node.js 22.19 or newer, this is v${process.versions.node}. Install Node.js 24 LTS (https://nodejs.org/, or \`nvm install 24\`) and run it again.\n`,
+  );
+  process.exit(1);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`flink-kit: ${isFlinkError(error) ? error.message : String(error)}`);
-    process.exitCode = isFlinkError(error) ? 1 : 70;
-  },
-);
+// `flink-kit list | head -1`: a reader that stops early ends the output quietly, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
+// Caches compiled code of flink-kit and its dependencies between runs (in the OS temp dir): start-up matters for a CLI.
+(await import('node:module')).enableCompileCache?.();
+const { main } = await import('./program.js');
+process.exitCode = await main(process.argv.slice(2));
+
+export {};

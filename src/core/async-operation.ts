@@ -3,10 +3,11 @@ import { FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
-import type { ResourceContext } from '../resources/resource.js';
-import { AsyncOperationReply, type OperationFailure } from '../schemas/operations.js';
+import { isSchemaRef, lazy, type SchemaRef } from '../schemas/lazy.js';
+import type { AsyncOperationReply, OperationFailure } from '../schemas/operations.js';
+import type { Transport } from '../transport/http.js';
 import { isTransient } from '../transport/retry-policy.js';
-import { poll } from './poll.js';
+import { poll, SDK_PAUSE_RATIO } from './poll.js';
 
 /** Which kind of async operation. */
 export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'disposal';
@@ -36,7 +37,7 @@ export interface OperationSpec<T> {
   /** The job it concerns, for messages. */
   jobId?: string | undefined;
   /** Schema of the success payload (`operation`); omit for operations without one (disposal). */
-  result?: z.ZodType<T>;
+  result?: z.ZodType<T> | SchemaRef<T>;
   /** Turns a failure into the error to throw (adds hints); default: a plain {@link FlinkOperationError}. */
   onFailure?: (failure: OperationFailure) => Promise<FlinkOperationError> | FlinkOperationError;
 }
@@ -57,12 +58,12 @@ export class AsyncOperation<T> {
   readonly triggerId: string;
   /** Which kind of operation. */
   readonly kind: OperationKind;
-  private readonly ctx: ResourceContext;
+  private readonly transport: Pick<Transport, 'request'>;
   private readonly spec: OperationSpec<T>;
 
   /** @internal */
-  constructor(ctx: ResourceContext, spec: OperationSpec<T>) {
-    this.ctx = ctx;
+  constructor(transport: Pick<Transport, 'request'>, spec: OperationSpec<T>) {
+    this.transport = transport;
     this.spec = spec;
     this.triggerId = spec.triggerId;
     this.kind = spec.kind;
@@ -76,7 +77,10 @@ export class AsyncOperation<T> {
   async status(options?: RequestOptions): Promise<OperationStatus<T>> {
     let reply: z.output<typeof AsyncOperationReply>;
     try {
-      reply = await this.ctx.transport.request({ method: 'GET', path: this.spec.statusPath, schema: AsyncOperationReply }, options);
+      reply = await this.transport.request(
+        { method: 'GET', path: this.spec.statusPath, schema: lazy.operations('AsyncOperationReply') },
+        options,
+      );
     } catch (error) {
       if (error instanceof FlinkNotFoundError) throw this.expired(error);
       throw error;
@@ -84,7 +88,8 @@ export class AsyncOperation<T> {
     if (!reply.completed) return { state: 'IN_PROGRESS' };
     if (reply.failure) return { state: 'FAILED', failure: reply.failure };
     if (!this.spec.result) return { state: 'COMPLETED', result: undefined as T };
-    const parsed = this.spec.result.safeParse(reply.operation);
+    const schema = isSchemaRef(this.spec.result) ? await this.spec.result.load() : this.spec.result;
+    const parsed = schema.safeParse(reply.operation);
     if (!parsed.success) {
       const summary = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new FlinkResponseError(
@@ -117,6 +122,7 @@ export class AsyncOperation<T> {
         tolerate: isTransient,
         minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
         maxDelayMs: options.pollIntervalMs ?? 1_000,
+        pauseRatio: SDK_PAUSE_RATIO,
       },
     );
   }

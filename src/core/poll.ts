@@ -1,6 +1,13 @@
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
 
+/**
+ * How late the SDK's own waits (a job's state, an async operation) may notice what they wait for:
+ * a tenth of the time waited so far. A savepoint of 300 ms is seen within ~30 ms, one of five
+ * minutes within the pause cap.
+ */
+export const SDK_PAUSE_RATIO = 0.1;
+
 /** One look at the awaited thing: done with a value, or not yet (with what was seen, for messages). */
 export type PollStep<T> = { done: true; value: T } | { done: false; seen?: string };
 
@@ -17,6 +24,12 @@ export interface PollOptions {
   /** Longest delay between looks (the backoff cap). @default 2000 */
   maxDelayMs?: number | undefined;
   /**
+   * Caps each delay at this share of the time waited so far (never below `minDelayMs`): a short wait
+   * is looked at closely, so what it waits for is noticed at most that share late; a long one still
+   * backs off to `maxDelayMs`. Without it, delays grow x1.5 from the first.
+   */
+  pauseRatio?: number | undefined;
+  /**
    * Errors of `check` that do not end the wait (e.g. the JobManager unreachable while it fails
    * over): the next look comes as usual, until the deadline, whose error names the last one.
    */
@@ -24,15 +37,18 @@ export interface PollOptions {
 }
 
 /**
- * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`)
- * until it reports done, the deadline passes ({@link FlinkTimeoutError}) or the signal aborts
- * (rejects with the signal's reason). Errors thrown by `check` end the wait, unless `tolerate` accepts them.
+ * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`,
+ * and at most `pauseRatio` of the time waited so far) until it reports done, the deadline passes
+ * ({@link FlinkTimeoutError}) or the signal aborts (rejects with the signal's reason). Errors thrown
+ * by `check` end the wait, unless `tolerate` accepts them.
  */
 export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const maxDelay = options.maxDelayMs ?? 2_000;
-  let delay = Math.min(options.minDelayMs ?? 100, maxDelay);
-  const deadline = performance.now() + timeoutMs;
+  const minDelay = Math.min(options.minDelayMs ?? 100, maxDelay);
+  let delay = minDelay;
+  const started = performance.now();
+  const deadline = started + timeoutMs;
   let seen: string | undefined;
   let tolerated: unknown;
   for (let attempt = 1; ; attempt++) {
@@ -55,7 +71,9 @@ export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, 
         { timeoutMs, cause: tolerated },
       );
     }
-    await sleep(Math.min(delay, left), options.signal);
+    const pause =
+      options.pauseRatio === undefined ? delay : Math.min(delay, Math.max(minDelay, (performance.now() - started) * options.pauseRatio));
+    await sleep(Math.min(pause, left), options.signal);
     delay = Math.min(delay * 1.5, maxDelay);
   }
 }

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { FlinkInputError } from '../errors/flink-error.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
 /** A fresh random Flink id (job id, trigger id): 32 lower-case hex characters. */
 export function newFlinkId(): string {
-  return randomBytes(16).toString('hex');
+  // node:crypto loads on the first id, not with `import 'flink-kit'`.
+  return process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
 }
 
 /**

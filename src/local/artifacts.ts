@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
@@ -10,10 +9,7 @@ import { runTool } from './tools.js';
 /** Where Maven Central (or a mirror of it) serves `maven-metadata.xml`. */
 export const MAVEN_CENTRAL = 'https://repo.maven.apache.org/maven2';
 
-/** The default cache: `$FLINK_KIT_CACHE`, else `$XDG_CACHE_HOME/flink-kit`, else `~/.cache/flink-kit`. */
-export function defaultCacheDir(): string {
-  return process.env['FLINK_KIT_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'flink-kit');
-}
+export { defaultCacheDir } from './cache-dir.js';
 
 /** A version request: a full version (`1.20.3`) or a minor line (`1.20`, `1.20.x`). */
 export interface VersionRequest {

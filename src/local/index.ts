@@ -15,12 +15,21 @@ import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
+import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
 import { haConfig, waitForJobManager } from './ha.js';
-import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
+import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
 import { generateTls, type LocalTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
 import { startZooKeeper } from './zookeeper.js';
 
+export {
+  type DetachedClusterRecord,
+  type DetachedClusterStatus,
+  type DetachedStateOptions,
+  detachedStateFile,
+  findDetachedCluster,
+  stopDetachedCluster,
+} from './detached.js';
 export type { LocalTls } from './tls.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
@@ -55,6 +64,13 @@ export interface LocalClusterOptions {
   startTimeoutMs?: number;
   /** Progress messages (assembling, starting). @default silent */
   log?: (line: string) => void;
+  /**
+   * Keep the cluster running after this process exits (what `flink-kit local up` does). It is recorded
+   * in a state file (`$FLINK_KIT_LOCAL_STATE`, else `<cacheDir>/local-cluster.json`) where
+   * `findDetachedCluster()` finds it and `stopDetachedCluster()` (or `stop()`) stops it; only one runs at a time.
+   * @default false
+   */
+  detached?: boolean;
   /**
    * Flink's ZooKeeper high availability: a ZooKeeper on 127.0.0.1 (the one Flink's classpath
    * bundles), HA storage in `<workDir>/ha`. Jobs and their checkpoints then survive
@@ -148,6 +164,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     throw new FlinkInputError(`restPort must be 0 (any free port) or 1-65535, got ${options.restPort}`);
   }
   await checkJava(java);
+  if (options.detached) await checkNoDetachedCluster({ cacheDir });
 
   let libEntries: string[];
   let versionText: string;
@@ -183,9 +200,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     await Promise.all(processes.map((p) => stopJvm(p)));
     // After the JobManager: it talks to ZooKeeper while it shuts down.
     if (zooKeeper) await stopJvm(zooKeeper);
-    // Keys go even from a workDir the caller owns.
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    // Keys go even from a workDir the caller owns.
     else if (options.tls) await rm(tlsDir, { recursive: true, force: true });
+    if (options.detached) await forgetDetachedCluster(workDir, { cacheDir });
   };
 
   try {
@@ -213,7 +231,14 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       },
     );
     await writeClusterConfig(dirs.conf, version, config);
-    const setup: JvmSetup = { java, classpath: libEntries, confDir: dirs.conf, logDir: dirs.log, tmpDir: dirs.tmp };
+    const setup: JvmSetup = {
+      java,
+      classpath: libEntries,
+      confDir: dirs.conf,
+      logDir: dirs.log,
+      tmpDir: dirs.tmp,
+      detached: options.detached === true,
+    };
     // In parallel: each is a JVM of its own.
     const zooKeeperStart = zooKeeperPort ? startZooKeeper(setup, join(workDir, 'zookeeper'), zooKeeperPort) : undefined;
     void zooKeeperStart?.then((zk) => {
@@ -252,6 +277,18 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await client.close();
     }
     log(`Flink ${version} is up at ${url}`);
+    const startedAt = new Date().toISOString();
+    const detachedCluster = options.detached === true;
+    /** A detached cluster's record lists its live JVMs: ZooKeeper first, so it is stopped last. */
+    const recordDetached = async () => {
+      const live = [...(zooKeeper ? [zooKeeper] : []), ...processes.filter(alive)];
+      live.forEach(releaseJvm);
+      const jvms = live.map((p) => ({ id: p.id, pid: p.child.pid ?? 0 }));
+      const { log: dir, checkpoints: checkpointDir, savepoints: savepointDir } = dirs;
+      const record = { url, flinkVersion: version.raw, workDir, logDir: dir, checkpointDir, savepointDir, jvms, startedAt };
+      await recordDetachedCluster({ ...record, taskManagers, slotsPerTaskManager: slots }, { cacheDir });
+    };
+    if (options.detached) await recordDetached();
 
     let stopped: Promise<void> | undefined;
     const examples = new Map<string, Promise<string>>();
@@ -278,7 +315,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         return jar;
       },
       async startTaskManager() {
-        return startTm();
+        const id = startTm();
+        if (options.detached) await recordDetached();
+        return id;
       },
       async killTaskManager(id, signal = 'SIGKILL') {
         const proc = processes.find((p) => p.id === id);
@@ -293,7 +332,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       async startJobManager(options = {}) {
         if (processes.some((p) => p.id === 'jobmanager' && alive(p)))
           throw new FlinkInputError('a JobManager is already running on this REST port; killJobManager() first');
-        await waitForJobManager(cluster.client, startJm(), cluster.taskManagerIds.length, options.timeoutMs ?? startTimeoutMs);
+        const jobManager = startJm();
+        if (detachedCluster) await recordDetached();
+        await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.timeoutMs ?? startTimeoutMs);
       },
       stop() {
         stopped ??= cluster.client.close().then(cleanup);

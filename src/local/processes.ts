@@ -15,6 +15,8 @@ export interface JvmSetup {
   confDir: string;
   logDir: string;
   tmpDir: string;
+  /** Start the JVMs in their own session, so they outlive this process once released ({@link releaseJvm}). */
+  detached?: boolean;
 }
 
 /** A started Flink JVM. */
@@ -106,7 +108,7 @@ export function startJvm(
     ...params.dynamic,
     ...extra,
   ];
-  const child = spawn(setup.java, args, { stdio: ['ignore', out, out], env: process.env });
+  const child = spawn(setup.java, args, { stdio: ['ignore', out, out], env: process.env, detached: setup.detached === true });
   closeSync(out);
   live.add(child);
   const exited = new Promise<string>((resolve) => {
@@ -120,6 +122,12 @@ export function startJvm(
     });
   });
   return { id, child, logFile, outFile, exited };
+}
+
+/** Lets a JVM started with `detached` outlive this process: no longer killed on exit, no longer keeps Node alive. */
+export function releaseJvm(proc: FlinkProcess): void {
+  live.delete(proc.child);
+  proc.child.unref();
 }
 
 /** Stops a JVM: SIGTERM (Flink cleans its temp files), then SIGKILL after `graceMs`. */

@@ -2,10 +2,11 @@ import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
-import { type Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
-import { type JobState, TERMINAL_JOB_STATES } from '../schemas/jobs.js';
+import type { Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
+import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import { readJobStatus } from './jobs.js';
+import { readJobStatus } from './job-status.js';
 import type { ResourceContext } from './resource.js';
 
 /** Something that happened to a job's checkpoints, as `checkpoints.watch()` yields it. */
@@ -41,7 +42,7 @@ export type CheckpointEvent =
 
 /** Options of `checkpoints.watch()`. */
 export interface WatchOptions {
-  /** Time between two requests, in milliseconds (checkpoints and job state are read on alternate ticks). @default 1000 */
+  /** Time between two looks, in milliseconds; each look is two requests (checkpoint statistics, then job status). @default 1000 */
   intervalMs?: number;
   /** Ends the watch (the loop ends normally). */
   signal?: AbortSignal;
@@ -57,7 +58,7 @@ function transient(error: unknown): boolean {
   return error instanceof FlinkApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
 }
 
-/** @internal The loop behind `checkpoints.watch()`: one request per tick, alternating stats and job status. */
+/** @internal The loop behind `checkpoints.watch()`: checkpoint statistics, then job status, then a pause of the interval. */
 export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, options: WatchOptions): AsyncGenerator<CheckpointEvent> {
   const interval = options.intervalMs ?? 1_000;
   if (!Number.isFinite(interval) || interval < 50) throw new FlinkInputError(`intervalMs must be at least 50, got ${interval}`);
@@ -81,7 +82,7 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
     try {
       if (finalLook || tick % 2 === 0) {
         const stats = await ctx.transport.request(
-          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: CheckpointStats },
+          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: lazy.checkpoints('CheckpointStats') },
           request,
         );
         if (after === undefined) {
@@ -157,6 +158,10 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
       // Keep looking every few seconds at most: a failover is over in seconds, and a late look misses more.
       backoff = Math.min(backoff * 2, Math.max(interval, 5_000));
     }
+    // A tick is a statistics look and a status look, back to back, then the pause. Statistics are
+    // read every interval: Flink caches them for web.refresh-interval, and reading them only every
+    // second interval added up to a whole interval to each report.
+    if (tick % 2 === 0) continue;
     try {
       await sleep(backoff, signal);
     } catch {

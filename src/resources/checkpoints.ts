@@ -3,11 +3,10 @@ import { AsyncOperation } from '../core/async-operation.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { type Checkpoint, CheckpointConfig, CheckpointDetails, CheckpointStats } from '../schemas/checkpoints.js';
-import { TriggerResponse } from '../schemas/common.js';
-import { CheckpointResult } from '../schemas/operations.js';
+import type { Checkpoint, CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import { type CheckpointEvent, type WatchOptions, watchCheckpoints } from './checkpoint-watch.js';
+import type { CheckpointEvent, WatchOptions } from './checkpoint-watch.js';
 import { Resource } from './resource.js';
 
 /** Checkpoint type for a manual trigger: as configured, a full one, or incremental (1.17–1.18 only). */
@@ -31,7 +30,12 @@ export class CheckpointsResource extends Resource {
    */
   async stats(jobId: string, options?: RequestOptions): Promise<CheckpointStats> {
     return this.ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}/checkpoints`, schema: CheckpointStats, hints: { 404: HINT_404 } },
+      {
+        method: 'GET',
+        path: path`/jobs/${checkId('jobId', jobId)}/checkpoints`,
+        schema: lazy.checkpoints('CheckpointStats'),
+        hints: { 404: HINT_404 },
+      },
       options,
     );
   }
@@ -45,7 +49,7 @@ export class CheckpointsResource extends Resource {
       {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/config`,
-        schema: CheckpointConfig,
+        schema: lazy.checkpoints('CheckpointConfig'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -63,7 +67,7 @@ export class CheckpointsResource extends Resource {
       {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/details/${checkpointId}`,
-        schema: CheckpointDetails,
+        schema: lazy.checkpoints('CheckpointDetails'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -100,25 +104,25 @@ export class CheckpointsResource extends Resource {
         method: 'POST',
         path: path`/jobs/${jobId}/checkpoints`,
         json: { checkpointType: type, triggerId },
-        schema: TriggerResponse,
+        schema: lazy.common('TriggerResponse'),
         idempotent: true,
         hints: { 404: HINT_404 },
       },
       options,
     );
-    return new AsyncOperation(this.ctx, {
+    return new AsyncOperation(this.ctx.transport, {
       kind: 'checkpoint',
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/checkpoints/${triggerId}`,
-      result: CheckpointResult,
+      result: lazy.operations('CheckpointResult'),
     });
   }
 
   /**
    * Watches the job's checkpoints: yields `completed`, `failed` and `restored` events (plus `state`
    * changes of the job and `missed` when more checkpoints completed between two looks than the
-   * history holds), each once, in order. One request per interval; survives JobManager restarts and
+   * history holds), each once, in order. Two requests per interval (statistics and status); survives JobManager restarts and
    * refused connections with backoff; ends when the job reaches a terminal state or the signal aborts.
    * @example
    * ```ts
@@ -129,6 +133,11 @@ export class CheckpointsResource extends Resource {
    */
   watch(jobId: string, options: WatchOptions = {}): AsyncIterable<CheckpointEvent> {
     checkId('jobId', jobId);
-    return watchCheckpoints(this.ctx, jobId, options);
+    const ctx = this.ctx;
+    return (async function* () {
+      // The watch loop loads with the first watch, not with `import 'flink-kit'`.
+      const { watchCheckpoints } = await import('./checkpoint-watch.js');
+      yield* watchCheckpoints(ctx, jobId, options);
+    })();
   }
 }

@@ -1,6 +1,7 @@
 import { FlinkVersion } from '../compat/versions.js';
 import type { RequestOptions } from '../options.js';
-import { DashboardConfig, JobManagerConfig, Overview, type TaskManager, TaskManagers } from '../schemas/cluster.js';
+import type { DashboardConfig, Overview, TaskManager } from '../schemas/cluster.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
 
@@ -27,7 +28,7 @@ export class ClusterResource extends Resource {
    * @example const o = await flink.cluster.overview(); console.log(o.taskManagers, o.slotsAvailable);
    */
   async overview(options?: RequestOptions): Promise<Overview> {
-    return this.ctx.transport.request({ method: 'GET', path: '/overview', schema: Overview }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/overview', schema: lazy.cluster('Overview') }, options);
   }
 
   /**
@@ -35,7 +36,7 @@ export class ClusterResource extends Resource {
    * @example for (const tm of await flink.cluster.taskManagers()) console.log(tm.id, tm.slotsFree);
    */
   async taskManagers(options?: RequestOptions): Promise<TaskManager[]> {
-    return this.ctx.transport.request({ method: 'GET', path: '/taskmanagers', schema: TaskManagers }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/taskmanagers', schema: lazy.cluster('TaskManagers') }, options);
   }
 
   /**
@@ -43,7 +44,7 @@ export class ClusterResource extends Resource {
    * @example const { features } = await flink.cluster.config(); if (!features.webSubmit) console.log('no /jars');
    */
   async config(options?: RequestOptions): Promise<DashboardConfig> {
-    return this.ctx.transport.request({ method: 'GET', path: '/config', schema: DashboardConfig }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/config', schema: lazy.cluster('DashboardConfig') }, options);
   }
 
   /**
@@ -51,7 +52,7 @@ export class ClusterResource extends Resource {
    * @example const conf = await flink.cluster.jobManagerConfig(); conf['state.savepoints.dir'];
    */
   async jobManagerConfig(options?: RequestOptions): Promise<Record<string, string>> {
-    return this.ctx.transport.request({ method: 'GET', path: '/jobmanager/config', schema: JobManagerConfig }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/jobmanager/config', schema: lazy.cluster('JobManagerConfig') }, options);
   }
 
   /**

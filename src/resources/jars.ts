@@ -6,17 +6,11 @@ import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { type JarInfo, JarList, JarPlan, JarRun, JarUpload, type UploadedJar } from '../schemas/jars.js';
-import { jarMultipart, type UploadProgress } from '../transport/multipart.js';
+import type { JarInfo, JarPlan, UploadedJar } from '../schemas/jars.js';
+import { lazy } from '../schemas/lazy.js';
+import type { JarBody, UploadProgress } from '../transport/multipart.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
-
-/**
- * Read size for jar files. Every chunk is a separate external buffer that V8 reclaims only at its
- * next GC; 16 KiB chunks keep a 90 MiB upload under ~30 MiB of extra RSS (64 KiB: ~45 MiB) at
- * curl-like throughput (bench/upload.ts).
- */
-const UPLOAD_CHUNK_BYTES = 16 * 1024;
 
 /** How a job restored from a savepoint treats it (Flink's `RecoveryClaimMode`). */
 export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
@@ -66,27 +60,25 @@ export class JarsResource extends Resource {
    * @example const jar = await flink.jars.upload('./app.jar', { onProgress: (p) => console.log(p.loaded) });
    */
   async upload(source: string | Buffer | Readable, options: UploadOptions = {}): Promise<UploadedJar> {
-    let body: Readable | Buffer;
-    let length: number | undefined;
+    let body: JarBody;
     let name: string;
     if (typeof source === 'string') {
-      length = await checkJarFile(source);
-      const { createReadStream } = await import('node:fs');
-      body = createReadStream(source, { highWaterMark: UPLOAD_CHUNK_BYTES });
+      body = { path: source, size: await checkJarFile(source) };
       name = options.filename ?? basename(source);
     } else if (Buffer.isBuffer(source)) {
       checkJarBytes(source, 'the jar buffer');
       body = source;
-      length = source.length;
       name = options.filename ?? 'upload.jar';
     } else {
       body = source;
       name = options.filename ?? 'upload.jar';
     }
     if (!name.toLowerCase().endsWith('.jar')) name += '.jar';
-    const multipart = await jarMultipart(body, name, length, options.onProgress);
+    // form-data (and the multipart code) load with the first upload, not with `import 'flink-kit'`.
+    const { jarMultipart } = await import('../transport/multipart.js');
+    const multipart = jarMultipart(body, name, options.onProgress);
     return this.ctx.transport.request(
-      { method: 'POST', path: '/jars/upload', multipart, schema: JarUpload },
+      { method: 'POST', path: '/jars/upload', multipart, schema: lazy.jars('JarUpload') },
       { timeoutMs: 600_000, ...options },
     );
   }
@@ -96,7 +88,7 @@ export class JarsResource extends Resource {
    * @example for (const jar of await flink.jars.list()) console.log(jar.id, jar.entryClasses);
    */
   async list(options?: RequestOptions): Promise<JarInfo[]> {
-    return this.ctx.transport.request({ method: 'GET', path: '/jars', schema: JarList }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/jars', schema: lazy.jars('JarList') }, options);
   }
 
   /**
@@ -115,7 +107,10 @@ export class JarsResource extends Resource {
   async plan(jarId: string, options: Omit<RunOptions, 'savepointPath' | 'allowNonRestoredState' | 'claimMode'> = {}): Promise<JarPlan> {
     const body = await this.runBody(options, false);
     return this.ctx.transport
-      .request({ method: 'POST', path: path`/jars/${checkJarId(jarId)}/plan`, json: body, schema: JarPlan, idempotent: true }, options)
+      .request(
+        { method: 'POST', path: path`/jars/${checkJarId(jarId)}/plan`, json: body, schema: lazy.jars('JarPlan'), idempotent: true },
+        options,
+      )
       .catch(jarNotFound(jarId));
   }
 
@@ -145,7 +140,7 @@ export class JarsResource extends Resource {
           method: 'POST',
           path: path`/jars/${jarId}/run`,
           json: body,
-          schema: JarRun,
+          schema: lazy.jars('JarRun'),
           idempotent: true, // the job id makes a repeat harmless
           onAttempt: (n) => {
             attempts = n;

@@ -1,29 +1,21 @@
 import { AsyncOperation } from '../core/async-operation.js';
-import { poll } from '../core/poll.js';
-import { FlinkApiError, FlinkConflictError, FlinkNotFoundError } from '../errors/api-errors.js';
+import { poll, SDK_PAUSE_RATIO } from '../core/poll.js';
+import { FlinkConflictError } from '../errors/api-errors.js';
 import { FlinkJobFailedError, FlinkOperationError, InsufficientSlotsError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { TriggerResponse } from '../schemas/common.js';
-import {
-  JobDetails,
-  JobExceptions,
-  type JobState,
-  JobStatusReply,
-  type JobSummary,
-  JobsOverview,
-  ResourceRequirements,
-  TERMINAL_JOB_STATES,
-} from '../schemas/jobs.js';
-import { SavepointResult } from '../schemas/operations.js';
+import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
+import type { JobDetails, JobExceptions, JobSummary } from '../schemas/jobs.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { isTransient } from '../transport/retry-policy.js';
 import { ClusterResource } from './cluster.js';
 import { checkParallelism } from './jars.js';
+import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
 import { describeParallelism, planRescale, rescaleError, slotsAllocatedTo, unsupportedVersion } from './rescale.js';
-import { Resource, type ResourceContext } from './resource.js';
+import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 import { checkDirectory, type SavepointFormat } from './savepoints.js';
 
@@ -85,7 +77,7 @@ export interface RescaleResult {
   job: JobDetails;
 }
 
-const HINT_404 = 'No job with that id on this cluster (finished jobs are kept only for jobstore.expiration-time, 1 hour by default)';
+const HINT_404 = JOB_NOT_FOUND_HINT;
 
 /**
  * Jobs: list, inspect, wait for, cancel.
@@ -102,7 +94,7 @@ export class JobsResource extends Resource {
    * @example const running = (await flink.jobs.list()).filter((j) => j.state === 'RUNNING');
    */
   async list(options?: RequestOptions): Promise<JobSummary[]> {
-    return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverview }, options);
+    return this.ctx.transport.request({ method: 'GET', path: '/jobs/overview', schema: lazy.jobs('JobsOverview') }, options);
   }
 
   /**
@@ -112,7 +104,7 @@ export class JobsResource extends Resource {
    */
   async get(jobId: string, options?: RequestOptions): Promise<JobDetails> {
     return this.ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: JobDetails, hints: { 404: HINT_404 } },
+      { method: 'GET', path: path`/jobs/${checkId('jobId', jobId)}`, schema: lazy.jobs('JobDetails'), hints: { 404: HINT_404 } },
       options,
     );
   }
@@ -135,7 +127,7 @@ export class JobsResource extends Resource {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/exceptions`,
         query: { maxExceptions: options?.maxExceptions },
-        schema: JobExceptions,
+        schema: lazy.jobs('JobExceptions'),
         hints: { 404: HINT_404 },
       },
       options,
@@ -169,20 +161,28 @@ export class JobsResource extends Resource {
    * @example const { savepointPath } = await flink.jobs.stop(jobId, { targetDirectory: 's3://b/sp' });
    */
   async stop(jobId: string, options: StopOptions = {}): Promise<{ savepointPath: string }> {
+    return this.stopRunning(jobId, options, false);
+  }
+
+  /**
+   * {@link stop}; `checked`: the caller has just seen the job RUNNING (live), so it is not read again.
+   * @internal
+   */
+  async stopRunning(jobId: string, options: StopOptions, checked: boolean): Promise<{ savepointPath: string }> {
     checkId('jobId', jobId);
     const triggerId = options.triggerId === undefined ? newFlinkId() : checkId('triggerId', options.triggerId);
     const body: Record<string, unknown> = { drain: options.drain ?? false, triggerId };
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['targetDirectory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await checkRunning('stop', jobId, this, options);
+    if (!checked) await checkRunning('stop', jobId, this.ctx, options);
     await this.ctx.transport
       .request(
         {
           method: 'POST',
           path: path`/jobs/${jobId}/stop`,
           json: body,
-          schema: TriggerResponse,
+          schema: lazy.common('TriggerResponse'),
           idempotent: true,
           hints: { 404: HINT_404 },
         },
@@ -194,16 +194,16 @@ export class JobsResource extends Resource {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       ...(options.signal ? { signal: options.signal } : {}),
     };
-    const { location } = await new AsyncOperation(this.ctx, {
+    const { location } = await new AsyncOperation(this.ctx.transport, {
       kind: 'stop',
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
-      result: SavepointResult,
-      onFailure: (failure) => savepointFailure('stop', jobId, failure, this, {}),
+      result: lazy.operations('SavepointResult'),
+      onFailure: (failure) => savepointFailure('stop', jobId, failure, this.ctx, {}),
     }).result(wait);
     try {
-      await this.waitFor(jobId, {
+      await this.waitForSummary(jobId, {
         until: 'FINISHED',
         timeoutMs: wait.timeoutMs,
         pollIntervalMs: wait.pollIntervalMs,
@@ -221,7 +221,9 @@ export class JobsResource extends Resource {
 
   /**
    * Waits until the job reaches a state, polling with backoff. RUNNING counts only once all tasks run
-   * (unless `allTasksRunning: false`), not while tasks still wait for slots.
+   * (unless `allTasksRunning: false`), not while tasks still wait for slots. A job that is already
+   * FINISHED also satisfies `until: 'RUNNING'` (a bounded job can finish before it is seen running):
+   * check the returned `state`.
    *
    * Polls `/jobs/overview`, which the JobManager answers from live state: the job details route is
    * cached for `web.refresh-interval` (3 s) and would report changes late.
@@ -232,19 +234,33 @@ export class JobsResource extends Resource {
    * @example await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 60_000 });
    */
   async waitFor(jobId: string, options: WaitForOptions = {}): Promise<JobDetails> {
+    const reached = await this.waitForSummary(jobId, options);
+    // Details may come from Flink's cache (web.refresh-interval); state and task summary are the ones just seen live.
+    const request = options.signal ? { signal: options.signal } : {};
+    return { ...(await this.get(jobId, request)), state: reached.state, allTasksRunning: allTasksRunning(reached.tasks) };
+  }
+
+  /**
+   * {@link waitFor} without reading the job's details at the end: the job's line of the live overview.
+   * @internal
+   */
+  async waitForSummary(jobId: string, options: WaitForOptions = {}): Promise<JobSummary> {
     checkId('jobId', jobId);
     const until = options.until ?? 'TERMINAL';
     if (until !== 'TERMINAL' && typeof until !== 'string')
       throw new FlinkInputError('until must be a job state such as RUNNING or FINISHED, or TERMINAL');
     const needTasks = until === 'RUNNING' && options.allTasksRunning !== false;
     const request = options.signal ? { signal: options.signal } : {};
-    const reached = await poll(
+    return poll(
       async () => {
         const job = (await this.list(request)).find((j) => j.id === jobId);
         // Not listed: unknown (status answers 404), or just submitted and not listed yet.
         if (!job) return { done: false, seen: await this.status(jobId, request) };
         const done =
-          until === 'TERMINAL' ? TERMINAL_JOB_STATES.has(job.state) : job.state === until && (!needTasks || allTasksRunning(job.tasks));
+          until === 'TERMINAL'
+            ? TERMINAL_JOB_STATES.has(job.state)
+            : // A bounded job can finish between two looks: FINISHED has passed through RUNNING.
+              (job.state === until && (!needTasks || allTasksRunning(job.tasks))) || (until === 'RUNNING' && job.state === 'FINISHED');
         if (done) return { done: true, value: job };
         if (TERMINAL_JOB_STATES.has(job.state)) throw await this.endedError(job, until, request);
         return { done: false, seen: describe(job) };
@@ -258,10 +274,9 @@ export class JobsResource extends Resource {
         // Start at a tenth of the cap: short waits (a job coming up) are noticed quickly.
         minDelayMs: Math.min(100, (options.pollIntervalMs ?? 2_000) / 10),
         maxDelayMs: options.pollIntervalMs,
+        pauseRatio: SDK_PAUSE_RATIO,
       },
     );
-    // Details may come from Flink's cache (web.refresh-interval); state and task summary are the ones just seen live.
-    return { ...(await this.get(jobId, request)), state: reached.state, allTasksRunning: allTasksRunning(reached.tasks) };
   }
 
   /**
@@ -293,7 +308,7 @@ export class JobsResource extends Resource {
       throw new FlinkOperationError(`job ${jobId} is ${job.state}: only a running job can be rescaled`, { operation: 'rescale' });
     }
     const current = await this.ctx.transport
-      .request({ method: 'GET', path: requirementsPath, schema: ResourceRequirements, hints: { 404: HINT_404 } }, request)
+      .request({ method: 'GET', path: requirementsPath, schema: lazy.jobs('ResourceRequirements'), hints: { 404: HINT_404 } }, request)
       .catch(rescaleError(jobId));
     const plan = planRescale(jobId, job, current, parallelism);
     if (options.checkSlots !== false && plan.slotsWanted > plan.slotsHeld) {
@@ -367,6 +382,7 @@ export class JobsResource extends Resource {
         timeoutMs: wait.timeoutMs ?? 30_000,
         signal: wait.signal,
         tolerate: isTransient,
+        pauseRatio: SDK_PAUSE_RATIO,
         minDelayMs: 200,
         maxDelayMs: wait.pollIntervalMs ?? 1_000,
       },
@@ -382,32 +398,6 @@ export class JobsResource extends Resource {
       state: job.state,
       rootCause,
     });
-  }
-}
-
-/**
- * `GET /jobs/:id/status`. Flink 1.18–1.20 answer an unknown job here with 500
- * (FlinkJobNotFoundException), unlike the 404 of the other job routes: map it to a 404.
- * @internal
- */
-export async function readJobStatus(ctx: ResourceContext, jobId: string, options?: RequestOptions): Promise<JobState> {
-  try {
-    return await ctx.transport.request(
-      { method: 'GET', path: path`/jobs/${jobId}/status`, schema: JobStatusReply, hints: { 404: HINT_404 } },
-      options,
-    );
-  } catch (error) {
-    if (error instanceof FlinkApiError && error.status === 500 && error.errors.some((e) => e.includes('FlinkJobNotFoundException'))) {
-      throw new FlinkNotFoundError({
-        status: 404,
-        method: error.method,
-        path: error.path,
-        errors: error.errors,
-        hint: HINT_404,
-        cause: error,
-      });
-    }
-    throw error;
   }
 }
 

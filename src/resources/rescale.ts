@@ -2,8 +2,8 @@ import { FlinkApiError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import type { RequestOptions } from '../options.js';
-import { TaskManagerSlots } from '../schemas/cluster.js';
 import type { JobDetails, ResourceRequirements } from '../schemas/jobs.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import type { ResourceContext } from './resource.js';
 
@@ -100,7 +100,9 @@ export async function slotsAllocatedTo(
     const batch = await Promise.all(
       taskManagerIds
         .slice(i, i + 8)
-        .map((id) => ctx.transport.request({ method: 'GET', path: path`/taskmanagers/${id}`, schema: TaskManagerSlots }, options)),
+        .map((id) =>
+          ctx.transport.request({ method: 'GET', path: path`/taskmanagers/${id}`, schema: lazy.cluster('TaskManagerSlots') }, options),
+        ),
     );
     for (const tm of batch) count += tm.allocatedSlots.filter((slot) => slot.jobId === jobId).length;
   }

@@ -3,7 +3,8 @@ import { FlinkApiError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { OperationFailure } from '../schemas/operations.js';
-import type { JobsResource } from './jobs.js';
+import { readJobStatus } from './job-status.js';
+import type { ResourceContext } from './resource.js';
 
 /** What to do when no savepoint directory is known. */
 export const NO_SAVEPOINT_DIR =
@@ -14,8 +15,13 @@ export const NO_SAVEPOINT_DIR =
  * ended job and fails only later, asynchronously).
  * @throws {@link FlinkNotFoundError} for an unknown job, {@link FlinkOperationError} when it is not RUNNING.
  */
-export async function checkRunning(kind: 'savepoint' | 'stop', jobId: string, jobs: JobsResource, options: RequestOptions): Promise<void> {
-  const state = await jobs.status(jobId, options);
+export async function checkRunning(
+  kind: 'savepoint' | 'stop',
+  jobId: string,
+  ctx: ResourceContext,
+  options: RequestOptions,
+): Promise<void> {
+  const state = await readJobStatus(ctx, jobId, options);
   if (state !== 'RUNNING') {
     throw new FlinkOperationError(
       `job ${jobId} is ${state}; ${kind === 'stop' ? 'stop-with-savepoint' : 'a savepoint'} needs a RUNNING job`,
@@ -52,7 +58,7 @@ export async function savepointFailure(
   kind: 'savepoint' | 'stop',
   jobId: string,
   failure: OperationFailure,
-  jobs: JobsResource,
+  ctx: ResourceContext,
   options: RequestOptions,
 ): Promise<FlinkOperationError> {
   const text = `${failure.stackTrace ?? ''}\n${failure.message}`;
@@ -70,7 +76,7 @@ export async function savepointFailure(
       written,
     );
   }
-  const state = await jobs.status(jobId, options).catch(() => undefined);
+  const state = await readJobStatus(ctx, jobId, options).catch(() => undefined);
   if (state !== undefined && state !== 'RUNNING') {
     return operationError(kind, what, failure, `Job ${jobId} is ${state}; savepoints need a RUNNING job`);
   }

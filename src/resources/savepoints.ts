@@ -2,11 +2,9 @@ import { AsyncOperation, type OperationStatus, type OperationWaitOptions } from 
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { TriggerResponse } from '../schemas/common.js';
-import { SavepointResult } from '../schemas/operations.js';
+import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import type { JobsResource } from './jobs.js';
-import { Resource, type ResourceContext } from './resource.js';
+import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 
 /** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
@@ -43,14 +41,6 @@ export function checkDirectory(value: string | undefined): string | undefined {
  * ```
  */
 export class SavepointsResource extends Resource {
-  private readonly jobs: JobsResource;
-
-  /** @internal */
-  constructor(ctx: ResourceContext, jobs: JobsResource) {
-    super(ctx);
-    this.jobs = jobs;
-  }
-
   /**
    * Triggers a savepoint and returns a handle to await it. Always sends a trigger id, so the POST is
    * retried safely.
@@ -65,9 +55,12 @@ export class SavepointsResource extends Resource {
     const dir = checkDirectory(options.targetDirectory);
     if (dir !== undefined) body['target-directory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
-    await checkRunning('savepoint', jobId, this.jobs, options);
+    await checkRunning('savepoint', jobId, this.ctx, options);
     await this.ctx.transport
-      .request({ method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: TriggerResponse, idempotent: true }, options)
+      .request(
+        { method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: lazy.common('TriggerResponse'), idempotent: true },
+        options,
+      )
       .catch(triggerError);
     return this.handle(jobId, triggerId);
   }
@@ -79,13 +72,13 @@ export class SavepointsResource extends Resource {
   handle(jobId: string, triggerId: string): AsyncOperation<{ location: string }> {
     checkId('jobId', jobId);
     checkId('triggerId', triggerId);
-    return new AsyncOperation(this.ctx, {
+    return new AsyncOperation(this.ctx.transport, {
       kind: 'savepoint',
       triggerId,
       jobId,
       statusPath: path`/jobs/${jobId}/savepoints/${triggerId}`,
-      result: SavepointResult,
-      onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.jobs, {}),
+      result: lazy.operations('SavepointResult'),
+      onFailure: (failure) => savepointFailure('savepoint', jobId, failure, this.ctx, {}),
     });
   }
 
@@ -107,11 +100,13 @@ export class SavepointsResource extends Resource {
     if (typeof savepointPath !== 'string' || savepointPath.trim() === '')
       throw new FlinkInputError('savepointPath must be the location a savepoint returned');
     const { triggerId } = await this.ctx.transport.request(
-      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: TriggerResponse },
+      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: lazy.common('TriggerResponse') },
       options,
     );
-    await new AsyncOperation<void>(this.ctx, { kind: 'disposal', triggerId, statusPath: path`/savepoint-disposal/${triggerId}` }).result(
-      options,
-    );
+    await new AsyncOperation<void>(this.ctx.transport, {
+      kind: 'disposal',
+      triggerId,
+      statusPath: path`/savepoint-disposal/${triggerId}`,
+    }).result(options);
   }
 }

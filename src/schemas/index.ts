@@ -1,6 +1,9 @@
 /**
  * The zod schemas behind every public type: wire shape in, camelCase out. Useful with
  * `client.request({ …, schema })` and for validating stored replies.
+ *
+ * A subpath of its own (`import { JobsOverview } from 'flink-kit/schemas'`) so that
+ * `import 'flink-kit'` does not load zod: the client loads these with its first reply.
  * @packageDocumentation
  */
 

@@ -1,43 +1,12 @@
 import { z } from 'zod';
 import { rootCauseOf } from '../internal/java-trace.js';
 import { epochMs, openEnum } from './common.js';
+import { JOB_STATES, type JobState, TASK_STATES, type TaskState } from './job-states.js';
 
-/** Every `JobStatus` Flink 1.16–2.3 knows. Note the spelling: CANCELLING but CANCELED. */
-export const JOB_STATES = [
-  'INITIALIZING',
-  'CREATED',
-  'RUNNING',
-  'FAILING',
-  'FAILED',
-  'CANCELLING',
-  'CANCELED',
-  'FINISHED',
-  'RESTARTING',
-  'SUSPENDED',
-  'RECONCILING',
-] as const;
-/** A job's state (unknown future states come through as plain strings). */
-export type JobState = (typeof JOB_STATES)[number] | (string & {});
+// The states live in a module without zod, so `import 'flink-kit'` does not load zod for them.
+export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './job-states.js';
+
 const JobStateSchema = openEnum(JOB_STATES);
-
-/** States a job never leaves. */
-export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FAILED', 'CANCELED', 'FINISHED']);
-
-/** `ExecutionState` of tasks (CANCELING with one L here). */
-export const TASK_STATES = [
-  'CREATED',
-  'SCHEDULED',
-  'DEPLOYING',
-  'RUNNING',
-  'FINISHED',
-  'CANCELING',
-  'CANCELED',
-  'FAILED',
-  'RECONCILING',
-  'INITIALIZING',
-] as const;
-/** A task's execution state. */
-export type TaskState = (typeof TASK_STATES)[number] | (string & {});
 
 const TaskCounts = z.record(z.string(), z.number());
 

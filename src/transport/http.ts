@@ -1,15 +1,16 @@
 import pRetry from 'p-retry';
-import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import type { z } from 'zod';
 import { FlinkApiError } from '../errors/api-errors.js';
-import { FlinkInputError } from '../errors/flink-error.js';
+import { FlinkInputError, isFlinkError } from '../errors/flink-error.js';
 import { FlinkResponseError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { redactUrl } from '../internal/redact.js';
 import { sleep } from '../internal/sleep.js';
 import { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions } from '../options.js';
+import { isSchemaRef, type SchemaRef } from '../schemas/lazy.js';
 import { portHint, toConnectionError } from './connection-error.js';
 import type { Multipart } from './multipart.js';
 import { isRetryable, retryAfterMs } from './retry-policy.js';
+import { FetchSender, type Sender, UndiciSender } from './send.js';
 
 /** One REST call as resources describe it. */
 export interface HttpRequest<T> {
@@ -21,8 +22,8 @@ export interface HttpRequest<T> {
   json?: unknown;
   /** One-shot multipart body (never retried). */
   multipart?: Multipart;
-  /** Schema of the reply; omit for replies without a body. */
-  schema?: z.ZodType<T>;
+  /** Schema of the reply (or a ref, loaded while the request is on the wire); omit for replies without a body. */
+  schema?: z.ZodType<T> | SchemaRef<T> | undefined;
   /** Safe to repeat. Default: every method but POST. */
   idempotent?: boolean;
   /** Reply is plain text (log files), returned as a string without a schema. */
@@ -33,19 +34,16 @@ export interface HttpRequest<T> {
   onAttempt?: (attempt: number) => void;
 }
 
-/** The shape of fetch the transport calls (undici's, or an injected one such as globalThis.fetch). */
-type FetchLike = (url: URL, init: Record<string, unknown>) => Promise<Response>;
-
 /**
- * The one HTTP transport: undici with keep-alive, per-attempt deadlines, the retry policy, reply
- * validation and error mapping. Resources describe calls; this class performs them.
+ * The one HTTP transport: undici's request API on a keep-alive Agent (or an injected fetch),
+ * per-attempt deadlines, the retry policy, reply validation and error mapping. Resources describe
+ * calls; this class performs them. Nothing is loaded or connected before the first call.
  */
 export class Transport {
   /** Base URL of the REST endpoint, with a trailing slash. */
   readonly baseUrl: URL;
-  private readonly fetchImpl: FetchLike;
-  private readonly dispatcher: Dispatcher | undefined;
-  private readonly ownsDispatcher: boolean;
+  private readonly sender: Sender;
+  private readonly ownsSender: boolean;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retry: RetryOptions | false;
@@ -62,22 +60,14 @@ export class Transport {
     this.clientCert = options.tls?.cert !== undefined;
     // withOptions() passes the parent's options on: the same tls object still means the same connections.
     if (shared && !options.fetch && !options.dispatcher && (!options.tls || options.tls === shared.tls)) {
-      this.fetchImpl = shared.fetchImpl;
-      this.dispatcher = shared.dispatcher;
-      this.ownsDispatcher = false;
+      this.sender = shared.sender;
+      this.ownsSender = false;
     } else if (options.fetch) {
-      this.fetchImpl = options.fetch as unknown as FetchLike;
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
+      this.sender = new FetchSender(options.fetch, options.dispatcher);
+      this.ownsSender = false;
     } else {
-      this.fetchImpl = undiciFetch as unknown as FetchLike;
-      this.dispatcher =
-        options.dispatcher ??
-        new Agent({
-          keepAliveTimeout: 10_000,
-          connect: options.tls ? { ...options.tls, ca: options.tls.ca as string | Buffer | Array<string | Buffer> } : {},
-        });
-      this.ownsDispatcher = options.dispatcher === undefined;
+      this.sender = new UndiciSender(options.dispatcher, options.tls);
+      this.ownsSender = true;
     }
   }
 
@@ -109,7 +99,7 @@ export class Transport {
 
   /** Releases the keep-alive connections of the Agent this transport created. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.close();
+    if (this.ownsSender) await this.sender.close();
   }
 
   private url(req: HttpRequest<unknown>): URL {
@@ -128,26 +118,29 @@ export class Transport {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = { ...this.headers, ...options.headers };
-    let body: unknown;
+    let body: string | AsyncIterable<Uint8Array> | undefined;
     if (req.multipart) {
       Object.assign(headers, req.multipart.headers);
-      body = req.multipart.body;
+      body = req.multipart.chunks(this.sender.writesThrough);
     } else if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
+    let schema: Promise<z.ZodType<T> | undefined> = Promise.resolve(req.schema && !isSchemaRef(req.schema) ? req.schema : undefined);
     let status: number;
     let text: string;
-    let responseHeaders: Headers;
+    let header: (name: string) => string | null;
     try {
-      // Redirects are reported, never followed: a resent POST could act twice, a stream body cannot be resent.
-      const init: Record<string, unknown> = { method: req.method, headers, signal, redirect: 'manual' };
-      if (body !== undefined) init['body'] = body;
-      if (req.multipart) init['duplex'] = 'half';
-      if (this.dispatcher) init['dispatcher'] = this.dispatcher;
-      const res = await this.fetchImpl(url, init);
+      await this.sender.prepare();
+      const reply = this.sender.send(url, { method: req.method, headers, body, signal });
+      if (req.schema && isSchemaRef(req.schema)) {
+        // Load the schema (zod and the schema module, the first time) while Flink works on the request.
+        schema = req.schema.load();
+        schema.catch(() => undefined);
+      }
+      const res = await reply;
       status = res.status;
-      responseHeaders = res.headers;
+      header = (name) => res.header(name);
       text = await res.text();
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
@@ -157,19 +150,28 @@ export class Transport {
           { timeoutMs, cause: error },
         );
       }
+      if (isFlinkError(error)) throw error; // from the body, e.g. a jar file that shrank while uploading
       throw toConnectionError(error, url, { clientCert: this.clientCert });
     }
-    if (status >= 300 && status < 400) throw redirectError(req.method, shownPath, status, text, responseHeaders, url);
-    if (status >= 400) throw this.apiError(req, shownPath, status, text, responseHeaders, url);
+    // Redirects are reported, never followed: a resent POST could act twice, a stream body cannot be resent.
+    if (status >= 300 && status < 400) throw redirectError(req.method, shownPath, status, text, header, url);
+    if (status >= 400) throw this.apiError(req, shownPath, status, text, header, url);
     if (req.text) return text as T;
     if (!req.schema) return undefined as T;
-    return this.parse(req, shownPath, status, text, responseHeaders, url);
+    return this.parse(req, await schema, shownPath, status, text, header, url);
   }
 
-  private apiError(req: HttpRequest<unknown>, shownPath: string, status: number, text: string, headers: Headers, url: URL): FlinkApiError {
+  private apiError(
+    req: HttpRequest<unknown>,
+    shownPath: string,
+    status: number,
+    text: string,
+    header: (name: string) => string | null,
+    url: URL,
+  ): FlinkApiError {
     const json = tryJson(text);
     const flinkErrors = (json as { errors?: unknown } | undefined)?.errors;
-    const errors = Array.isArray(flinkErrors) ? flinkErrors.map(String) : text.trim() ? [describeNonJson(text, headers)] : [];
+    const errors = Array.isArray(flinkErrors) ? flinkErrors.map(String) : text.trim() ? [describeNonJson(text, header)] : [];
     let hint: string | undefined;
     if (req.hints?.[status]) {
       hint = req.hints[status];
@@ -185,19 +187,27 @@ export class Transport {
       path: shownPath,
       errors,
       hint,
-      retryAfterMs: retryAfterMs(headers.get('retry-after')),
+      retryAfterMs: retryAfterMs(header('retry-after')),
     });
   }
 
-  private parse<T>(req: HttpRequest<T>, shownPath: string, status: number, text: string, headers: Headers, url: URL): T {
+  private parse<T>(
+    req: HttpRequest<T>,
+    schema: z.ZodType<T> | undefined,
+    shownPath: string,
+    status: number,
+    text: string,
+    header: (name: string) => string | null,
+    url: URL,
+  ): T {
     const json = tryJson(text);
     if (json === undefined) {
       throw new FlinkResponseError(
-        `${req.method} ${shownPath} answered ${describeNonJson(text, headers)}, not Flink's JSON. ${nonFlinkHint(url)}`,
+        `${req.method} ${shownPath} answered ${describeNonJson(text, header)}, not Flink's JSON. ${nonFlinkHint(url)}`,
         { status, body: text },
       );
     }
-    const result = req.schema?.safeParse(json);
+    const result = schema?.safeParse(json);
     if (!result || result.success) return (result?.data ?? json) as T;
     const issues = result.error.issues;
     const summary = issues
@@ -216,8 +226,15 @@ export class Transport {
  * A 3xx reply. Flink itself sends one only when the REST endpoint speaks TLS: its
  * RedirectingSslHandler answers plain HTTP with 301 to the https:// URL.
  */
-function redirectError(method: string, shownPath: string, status: number, body: string, headers: Headers, url: URL): FlinkResponseError {
-  const location = headers.get('location') ?? undefined;
+function redirectError(
+  method: string,
+  shownPath: string,
+  status: number,
+  body: string,
+  header: (name: string) => string | null,
+  url: URL,
+): FlinkResponseError {
+  const location = header('location') ?? undefined;
   let target: URL | undefined;
   try {
     target = location === undefined ? undefined : new URL(location, url);
@@ -244,8 +261,8 @@ function nonFlinkHint(url: URL): string {
   );
 }
 
-function describeNonJson(text: string, headers: Headers): string {
-  const type = headers.get('content-type') ?? 'no content type';
+function describeNonJson(text: string, header: (name: string) => string | null): string {
+  const type = header('content-type') ?? 'no content type';
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
   if (/<html|<!doctype html/i.test(text)) return `an HTML page${title ? ` ("${title}")` : ''} (${type})`;
   const start = text.trim().slice(0, 120);

@@ -1,13 +1,6 @@
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { open } from 'node:fs/promises';
 import FormData from 'form-data';
-
-/** A streamed multipart body with its headers. One-shot: it can be sent once. */
-export interface Multipart {
-  body: Readable;
-  headers: Record<string, string>;
-  /** Total body size in bytes when known (sent as Content-Length), else chunked. */
-  length: number | undefined;
-}
+import { FlinkInputError } from '../errors/flink-error.js';
 
 /** Upload progress, in bytes of the request body. */
 export interface UploadProgress {
@@ -16,40 +9,115 @@ export interface UploadProgress {
   total: number | undefined;
 }
 
-/**
- * Builds the multipart body Flink's `/jars/upload` expects: one file part with a `.jar` file name
- * and `application/x-java-archive`, streamed by form-data (the jar is never held in memory).
- */
-export async function jarMultipart(
-  file: Readable | Buffer,
-  filename: string,
-  knownLength: number | undefined,
-  onProgress?: (progress: UploadProgress) => void,
-): Promise<Multipart> {
-  const form = new FormData();
-  form.append('jarfile', file, {
-    filename,
-    contentType: 'application/x-java-archive',
-    ...(knownLength === undefined ? {} : { knownLength }),
-  });
-  const length = knownLength === undefined && !Buffer.isBuffer(file) ? undefined : await lengthOf(form);
-  const headers: Record<string, string> = { ...form.getHeaders() };
-  if (length !== undefined) headers['content-length'] = String(length);
-  let loaded = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      loaded += chunk.length;
-      onProgress?.({ loaded, total: length });
-      done(null, chunk);
-    },
-  });
-  // form-data is a legacy stream: pipe it into a modern one that fetch can consume.
-  const body = onProgress ? counter : new PassThrough();
-  form.on('error', (error) => body.destroy(error));
-  form.pipe(body);
-  return { body, headers, length };
+/** What a jar upload sends: a file on disk (streamed), bytes in memory, or a stream of unknown length. */
+export type JarBody = { path: string; size: number } | Buffer | AsyncIterable<Uint8Array | string>;
+
+/** A streamed multipart body with its headers. One-shot: it can be sent once. */
+export interface Multipart {
+  headers: Record<string, string>;
+  /** Total body size in bytes when known (sent as Content-Length), else chunked. */
+  length: number | undefined;
+  /**
+   * The body. `reuseBuffers`: the consumer puts each chunk on the socket before it asks for the
+   * next one (the transport's own undici Agent does: a chunk of at least the socket's high-water
+   * mark makes every write wait for `drain`), so a file is read into a few reused buffers and the
+   * upload's memory stays flat whatever the jar's size. Other consumers (an injected fetch, a mock
+   * dispatcher) may keep chunks, so they get fresh buffers.
+   */
+  chunks(reuseBuffers: boolean): AsyncIterable<Uint8Array>;
 }
 
-function lengthOf(form: FormData): Promise<number> {
-  return new Promise((resolve, reject) => form.getLength((error, length) => (error ? reject(error) : resolve(length))));
+/**
+ * Read size for jar files. Each read is a thread-pool round trip and each chunk one socket write;
+ * 256 KiB keeps both far below the network's speed, and four reused buffers are 1 MiB of memory.
+ */
+const CHUNK_BYTES = 256 * 1024;
+/** The chunk on the socket, the one read ahead, and slack. */
+const RING = 4;
+
+/**
+ * Builds the multipart body Flink's `/jars/upload` expects: one file part with a `.jar` file name
+ * and `application/x-java-archive`. form-data writes the part's head and the closing boundary; the
+ * jar itself is streamed between them, never held in memory.
+ */
+export function jarMultipart(source: JarBody, filename: string, onProgress?: (progress: UploadProgress) => void): Multipart {
+  const form = new FormData();
+  form.append('jarfile', Buffer.alloc(0), { filename, contentType: 'application/x-java-archive' });
+  // With an empty part, form-data's body is the part head, CRLF, then the closing boundary.
+  const empty = form.getBuffer();
+  const tailLength = `\r\n--${form.getBoundary()}--\r\n`.length;
+  const head = empty.subarray(0, empty.length - tailLength);
+  const tail = empty.subarray(empty.length - tailLength);
+  const size = Buffer.isBuffer(source) ? source.length : 'path' in source ? source.size : undefined;
+  const length = size === undefined ? undefined : head.length + size + tail.length;
+  const headers: Record<string, string> = { ...form.getHeaders() };
+  if (length !== undefined) headers['content-length'] = String(length);
+  let sent = false;
+  return {
+    headers,
+    length,
+    chunks(reuseBuffers) {
+      if (sent) throw new Error('a multipart body can be sent once');
+      sent = true;
+      return body(head, source, tail, reuseBuffers, length, onProgress);
+    },
+  };
+}
+
+async function* body(
+  head: Buffer,
+  source: JarBody,
+  tail: Buffer,
+  reuseBuffers: boolean,
+  total: number | undefined,
+  onProgress: ((progress: UploadProgress) => void) | undefined,
+): AsyncGenerator<Uint8Array> {
+  const parts: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> = Buffer.isBuffer(source)
+    ? [source]
+    : 'path' in source
+      ? readFile(source.path, source.size, reuseBuffers)
+      : source;
+  let loaded = 0;
+  yield head;
+  loaded += head.length;
+  for await (const part of parts) {
+    const chunk = typeof part === 'string' ? Buffer.from(part) : part;
+    yield chunk;
+    // The consumer asked for more: this chunk is gone.
+    loaded += chunk.length;
+    onProgress?.({ loaded, total });
+  }
+  yield tail;
+  onProgress?.({ loaded: loaded + tail.length, total });
+}
+
+/** Reads `size` bytes of a file, one chunk ahead of the consumer. */
+async function* readFile(path: string, size: number, reuseBuffers: boolean): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  const ring = reuseBuffers ? Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(CHUNK_BYTES)) : undefined;
+  let index = 0;
+  const readAt = async (position: number): Promise<Uint8Array> => {
+    const want = Math.min(CHUNK_BYTES, size - position);
+    const buffer = ring ? (ring[index++ % RING] as Buffer) : Buffer.allocUnsafeSlow(want);
+    const { bytesRead } = await handle.read(buffer, 0, want, position);
+    if (bytesRead === 0) {
+      throw new FlinkInputError(
+        `jar file ${path} shrank while it was uploaded (${size} bytes expected); upload it again once it is written`,
+      );
+    }
+    return buffer.subarray(0, bytesRead);
+  };
+  let position = 0;
+  let next: Promise<Uint8Array> | undefined = size > 0 ? readAt(0) : undefined;
+  try {
+    while (next) {
+      const chunk = await next;
+      position += chunk.length;
+      next = position < size ? readAt(position) : undefined;
+      yield chunk;
+    }
+  } finally {
+    await next?.catch(() => undefined);
+    await handle.close();
+  }
 }

@@ -13,7 +13,10 @@ export interface SubmitOptions extends Omit<RunOptions, 'signal' | 'timeoutMs' |
   jar: JarSource;
   /** File name for uploads from a Buffer or stream. */
   filename?: string;
-  /** What to wait for: `SUBMITTED` (don't wait), `RUNNING` (all tasks running) or `FINISHED`. @default 'RUNNING' */
+  /**
+   * What to wait for: `SUBMITTED` (don't wait), `RUNNING` (all tasks running; a bounded job that already
+   * FINISHED counts too, see `state`) or `FINISHED`. @default 'RUNNING'
+   */
   until?: 'SUBMITTED' | 'RUNNING' | 'FINISHED';
   /** Check the parallelism against free slots before anything is uploaded or run. @default true */
   checkSlots?: boolean;

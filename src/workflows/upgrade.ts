@@ -1,4 +1,4 @@
-import { poll } from '../core/poll.js';
+import { poll, SDK_PAUSE_RATIO } from '../core/poll.js';
 import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../errors/domain-errors.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { checkId } from '../internal/ids.js';
@@ -74,7 +74,12 @@ export interface UpgradeDeps {
   runs: RunRegistry;
 }
 
-const POLL_MS = 250; // short polls: the workflow's own latency should stay small next to Flink's
+/**
+ * Longest pause of the workflow's waits. They start at a tenth of it and never pause longer than a
+ * tenth of the time waited so far (the poller's pause ratio), so the workflow's own latency stays a
+ * small share of Flink's time, however short the savepoint.
+ */
+const POLL_MS = 100;
 
 /**
  * Stop with savepoint, start the new jar (or the same at a new parallelism) from it, wait until all
@@ -87,9 +92,6 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   const timeoutMs = options.timeoutMs ?? 300_000;
   const request = options.signal ? { signal: options.signal } : {};
 
-  const old = await deps.jobs.get(jobId, request);
-  if (old.state !== 'RUNNING') throw new FlinkInputError(`job ${jobId} is ${old.state}; upgrade needs a RUNNING job`);
-  const oldParallelism = Math.max(1, ...old.vertices.map((v) => v.parallelism));
   const recorded = deps.runs.get(jobId);
   const previous: PreviousRun | undefined =
     options.previous === false ? undefined : (options.previous ?? (recorded ? { ...recorded, jar: { id: recorded.jarId } } : undefined));
@@ -100,11 +102,19 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   }
   const newJar = options.jar ?? previous?.jar;
   if (newJar === undefined) throw new FlinkInputError('pass jar (the new version), or previous to run the same jar again');
+
+  // The job's parallelism, its live state and the cluster's slots, read together.
+  const [old, state, capacity] = await Promise.all([
+    deps.jobs.get(jobId, request),
+    deps.jobs.status(jobId, request),
+    options.checkSlots === false ? undefined : deps.cluster.capacity(request),
+  ]);
+  if (state !== 'RUNNING') throw new FlinkInputError(`job ${jobId} is ${state}; upgrade needs a RUNNING job`);
+  const oldParallelism = Math.max(1, ...old.vertices.map((v) => v.parallelism));
   const parallelism = options.parallelism ?? previous?.parallelism ?? oldParallelism;
 
-  if (options.checkSlots !== false) {
+  if (capacity) {
     // The old job's slots come free when it stops (with slot sharing it holds its widest vertex's parallelism).
-    const capacity = await deps.cluster.capacity(request);
     const available = capacity.slotsAvailable + oldParallelism;
     if (parallelism > available) {
       throw new InsufficientSlotsError({
@@ -128,13 +138,17 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
 
   let savepointPath: string;
   try {
-    ({ savepointPath } = await deps.jobs.stop(jobId, {
-      ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
-      ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
-      waitTimeoutMs: timeoutMs,
-      pollIntervalMs: POLL_MS,
-      ...request,
-    }));
+    ({ savepointPath } = await deps.jobs.stopRunning(
+      jobId,
+      {
+        ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
+        ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
+        waitTimeoutMs: timeoutMs,
+        pollIntervalMs: POLL_MS,
+        ...request,
+      },
+      true, // seen RUNNING just now
+    ));
   } catch (error) {
     // FLINK-33522: the savepoint was written and only the stopping failed; carry on from it.
     if (!(error instanceof FlinkOperationError && error.savepointPath)) {
@@ -145,6 +159,8 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   }
 
   let newJobId: string | undefined;
+  const checks = new AbortController(); // ends the restore check when the wait fails first
+  const checkSignal = options.signal ? AbortSignal.any([options.signal, checks.signal]) : checks.signal;
   try {
     ({ jobId: newJobId } = await deps.jars.run(jarId, {
       // The new version runs with the previous entry class, arguments and config unless told otherwise.
@@ -154,10 +170,16 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
       savepointPath,
       ...request,
     }));
-    await deps.jobs.waitFor(newJobId, { until: 'RUNNING', timeoutMs, pollIntervalMs: POLL_MS, ...request });
-    const restoredCheckpointId = await confirmRestore(deps.checkpoints, newJobId, savepointPath, options.signal);
+    const wait = { timeoutMs, pollIntervalMs: POLL_MS, ...request };
+    // A job restores its state before it runs: once it does, confirm the restore while its tasks come up.
+    await deps.jobs.waitForSummary(newJobId, { until: 'RUNNING', allTasksRunning: false, ...wait });
+    const restore = confirmRestore(deps.checkpoints, newJobId, savepointPath, checkSignal);
+    restore.catch(() => undefined); // awaited below, unless the wait fails first
+    await deps.jobs.waitForSummary(newJobId, { until: 'RUNNING', ...wait });
+    const restoredCheckpointId = await restore;
     return { previousJobId: jobId, savepointPath, jobId: newJobId, restoredCheckpointId, jarId };
   } catch (failure) {
+    checks.abort();
     // PreviousRun.parallelism defaults to the stopped job's parallelism, not the cluster's default.
     const rollbackRun = previous && { ...previous, parallelism: previous.parallelism ?? oldParallelism };
     throw await rollback(deps, { jobId, savepointPath, newJobId, previous: rollbackRun, failure, dropUpload, timeoutMs });
@@ -183,7 +205,14 @@ async function confirmRestore(
       }
       return { done: true, value: restored.checkpointId };
     },
-    { what: `job ${jobId} to report its restore from ${savepointPath}`, timeoutMs: 30_000, signal, minDelayMs: 50, maxDelayMs: POLL_MS },
+    {
+      what: `job ${jobId} to report its restore from ${savepointPath}`,
+      timeoutMs: 30_000,
+      signal,
+      minDelayMs: POLL_MS / 10,
+      maxDelayMs: POLL_MS,
+      pauseRatio: SDK_PAUSE_RATIO,
+    },
   );
 }
 

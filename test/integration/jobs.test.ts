@@ -62,6 +62,16 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     });
   }
 
+  it('submit of WordCount at parallelism 2 with the default wait (RUNNING) succeeds and says FINISHED when it already ended', async () => {
+    // A bounded job can finish between two looks: FINISHED has passed through RUNNING.
+    for (let round = 0; round < 2; round++) {
+      const { jobId, state, job } = await flink.submit({ jar: { id: jarId }, parallelism: 2 });
+      expect(['RUNNING', 'FINISHED']).toContain(state);
+      expect(job?.id).toBe(jobId);
+      await flink.jobs.waitFor(jobId, { until: 'FINISHED', timeoutMs: 120_000 });
+    }
+  });
+
   it('runs a long-running job, waits until all tasks run, cancels it', async () => {
     const input = wordInputDir();
     try {

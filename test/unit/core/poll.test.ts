@@ -40,6 +40,45 @@ describe('poll', () => {
     await expect(pending).resolves.toEqual([0, 100, 250, 475, 775, 1075]);
   });
 
+  it('with pauseRatio, pauses at most that share of the time waited so far, never below min', async () => {
+    fakeClock();
+    const lookedAt: number[] = [];
+    const start = performance.now();
+    const pending = poll(
+      async () => {
+        lookedAt.push(performance.now() - start);
+        return lookedAt.length === 30 ? { done: true, value: lookedAt } : { done: false };
+      },
+      { what: 'x', minDelayMs: 10, maxDelayMs: 1_000, pauseRatio: 0.1, timeoutMs: 60_000 },
+    );
+    await vi.advanceTimersByTimeAsync(5_000);
+    const looks = await pending;
+    looks.slice(1).forEach((t, i) => {
+      const before = looks[i] as number;
+      expect(t - before).toBeLessThanOrEqual(Math.max(10, before * 0.1) + 1);
+    });
+    expect(looks.slice(1, 11).map((t, i) => t - (looks[i] as number))).toEqual(Array(10).fill(10)); // the first 100 ms
+    expect((looks[29] as number) - (looks[28] as number)).toBeGreaterThan(10); // then a tenth of the wait
+  });
+
+  it('with pauseRatio, a long wait still backs off to the cap', async () => {
+    fakeClock();
+    const lookedAt: number[] = [];
+    const start = performance.now();
+    const pending = poll(
+      async () => {
+        lookedAt.push(performance.now() - start);
+        return lookedAt.length === 40 ? { done: true, value: lookedAt } : { done: false };
+      },
+      { what: 'x', minDelayMs: 20, maxDelayMs: 40, pauseRatio: 0.1, timeoutMs: 60_000 },
+    );
+    await vi.advanceTimersByTimeAsync(5_000);
+    const looks = await pending;
+    const pauses = looks.slice(1).map((t, i) => t - (looks[i] as number));
+    expect(pauses.slice(0, 10).every((p) => p === 20)).toBe(true);
+    expect(pauses.slice(-5)).toEqual([40, 40, 40, 40, 40]);
+  });
+
   it('stops at the deadline with a FlinkTimeoutError naming what was awaited and the last thing seen', async () => {
     fakeClock();
     let looks = 0;

@@ -286,6 +286,13 @@ describe('jobs.waitFor', () => {
     expect(flink.calls()).toEqual([overviewRoute, overviewRoute, detailsRoute]);
   });
 
+  it('a bounded job that FINISHED before it was seen running satisfies RUNNING (it ran), with its state', async () => {
+    server.use(...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FINISHED', ['FINISHED'])]));
+    const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
+    expect(job.state).toBe('FINISHED');
+    expect(flink.calls()).toEqual([overviewRoute, overviewRoute, detailsRoute]);
+  });
+
   it('FAILED while waiting for RUNNING is a FlinkJobFailedError with the root cause from the exception history', async () => {
     server.use(
       ...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FAILED', ['FAILED'])]),

@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { Args, GlobalFlags } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { duration, keyValue, positiveInt } from './parse.js';
+
+/**
+ * Parses argv and runs the one command asked for; only that command's module (and what it uses)
+ * is imported. Returns the exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  // Everything after `--` is the job's: kept away from the parser, so that it can never fill an
+  // optional argument (`upgrade <job> [jar] -- --input x`), and handed to the command's [args...].
+  const dash = argv.indexOf('--');
+  const state: ParseState = { exitCode: EXIT.ok, afterDash: dash < 0 ? [] : argv.slice(dash + 1) };
+  const program = buildProgram(state);
+  try {
+    await program.parseAsync(dash < 0 ? argv : argv.slice(0, dash), { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw error; // not reached: command errors are handled in runCommand
+  }
+}
+
+/** What the parse of one command line carries from `main` to the action and back. */
+interface ParseState {
+  exitCode: number;
+  afterDash: string[];
+}
+
+function buildProgram(state: ParseState): Command {
+  const lazy = (name: string, sub?: string) => lazyAction(state, name, sub);
+  const program = new Command('flink-kit')
+    .description('Submit, follow, savepoint and upgrade Apache Flink jobs over the REST API.')
+    .version(packageVersion(), '-V, --version')
+    .option('--url <url>', 'Flink REST URL (default: $FLINK_URL, the `local up` cluster, or http://127.0.0.1:8081)')
+    .option('--json', 'print the result as one JSON document (JSON lines for --watch)')
+    .option('--timeout <duration>', 'deadline of waits, e.g. 90s, 5m (default: 5m; stop and savepoint 10m)', duration)
+    .option('-v, --verbose', 'stack traces and details on errors, notes on stderr')
+    .option('--no-color', 'no colour (also NO_COLOR=1 or TERM=dumb)')
+    .showSuggestionAfterError()
+    .showHelpAfterError('(flink-kit --help for usage; program arguments go after --)')
+    .exitOverride();
+  program.addHelpText(
+    'before',
+    `Examples:
+  $ flink-kit run ./app.jar -p 4 -- --input s3://bucket/in     run a jar, wait until all tasks run
+  $ flink-kit list --url http://jobmanager:8081                jobs on a cluster
+  $ flink-kit local up && flink-kit doctor                     a local cluster, checked
+`,
+  );
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 error, 2 usage, 3 input, 4 not found, 5 conflict, 6 connection, 7 timeout,\n8 job failed, 9 operation failed, 10 insufficient slots, 11 doctor checks failed, 130 interrupted.',
+  );
+  program.hook('preAction', () => {
+    if (program.opts()['color'] === false) process.env['NO_COLOR'] = '1';
+  });
+
+  const job = '<job>';
+  const jarOptions = (cmd: Command) =>
+    cmd
+      .option('-p, --parallelism <n>', 'parallelism of the job', positiveInt)
+      .option('-c, --class <class>', 'entry class (default: the jar manifest)')
+      .option('-n, --allow-non-restored', 'skip savepoint state no operator claims')
+      .addOption(new Option('--claim-mode <mode>', 'ownership of the restored snapshot').choices(['CLAIM', 'NO_CLAIM', 'LEGACY']))
+      .option('-D <key=value>', 'job configuration (repeatable), e.g. -D execution.checkpointing.interval=10s', keyValue);
+
+  jarOptions(
+    program
+      .command('run')
+      .description('upload (or reuse) a jar, run it, and wait until all its tasks run')
+      .argument('<jar>', 'jar file, or the id of an uploaded jar (see `jars`)')
+      .argument('[args...]', 'program arguments (after --)'),
+  )
+    .option('-s, --savepoint <path>', 'start from this savepoint or retained checkpoint')
+    .option('-d, --detached', 'return once submitted, without waiting for RUNNING')
+    .option('--keep-jar', 'keep the uploaded jar even if the run fails')
+    .addHelpText(
+      'before',
+      example(
+        'flink-kit run ./WordCount.jar -p 2',
+        'flink-kit run ./app.jar -p 4 -s file:///savepoints/savepoint-1a2b -- --input /data',
+        'flink-kit run 1f0e…_app.jar --detached --json | jq -r .jobId',
+      ),
+    )
+    .action(lazy('run'));
+
+  program
+    .command('list')
+    .description('jobs on the cluster, newest first')
+    .addHelpText('before', example('flink-kit list', 'flink-kit list --json | jq -r \'.[] | select(.state == "RUNNING") | .id\''))
+    .action(lazy('list'));
+
+  program
+    .command('status')
+    .description("a job's state and its vertices with their parallelism")
+    .argument(job, 'job id')
+    .addHelpText('before', example('flink-kit status 3f2b9c0e5d7a41e6b8c9d0e1f2a3b4c5', 'flink-kit status $JOB --json | jq -r .state'))
+    .action(lazy('status'));
+
+  program
+    .command('exceptions')
+    .description("a job's failures, newest first, root cause first")
+    .argument(job, 'job id')
+    .option('--max <n>', 'at most this many entries', positiveInt)
+    .addHelpText('before', example('flink-kit exceptions $JOB', 'flink-kit exceptions $JOB --json | jq -r .rootCause'))
+    .action(lazy('exceptions'));
+
+  program
+    .command('cancel')
+    .description('cancel a job (no savepoint: see stop) and wait until it ended')
+    .argument(job, 'job id')
+    .addHelpText('before', example('flink-kit cancel $JOB'))
+    .action(lazy('cancel'));
+
+  program
+    .command('savepoint')
+    .description('trigger a savepoint and wait for its location; the job keeps running')
+    .argument(job, 'job id')
+    .option('--dir <dir>', 'target directory (default: the cluster’s savepoint directory)')
+    .addHelpText('before', example('flink-kit savepoint $JOB --dir s3://bucket/savepoints'))
+    .action(lazy('savepoint'));
+
+  program
+    .command('stop')
+    .description('stop a job with a savepoint (graceful; for upgrades) and print its location')
+    .argument(job, 'job id')
+    .option('--dir <dir>', 'target directory (default: the cluster’s savepoint directory)')
+    .option('--drain', 'emit MAX_WATERMARK first (a final stop, not an upgrade)')
+    .addHelpText(
+      'before',
+      example('flink-kit stop $JOB --dir file:///savepoints', 'sp=$(flink-kit stop $JOB --json | jq -r .savepointPath)'),
+    )
+    .action(lazy('stop'));
+
+  program
+    .command('checkpoints')
+    .description("a job's checkpoint statistics; --watch follows new checkpoints until the job ends")
+    .argument(job, 'job id')
+    .option('-w, --watch', 'print each checkpoint as it completes or fails (JSON lines with --json)')
+    .option('--interval <duration>', 'time between two looks with --watch', duration)
+    .addHelpText('before', example('flink-kit checkpoints $JOB', 'flink-kit checkpoints $JOB --watch --json | jq -c .'))
+    .action(lazy('checkpoints'));
+
+  program
+    .command('checkpoint')
+    .description('trigger a checkpoint now (Flink 1.17+) and wait for it')
+    .argument(job, 'job id')
+    .option('--full', 'a full checkpoint, even when checkpoints are incremental')
+    .addHelpText('before', example('flink-kit checkpoint $JOB', 'flink-kit checkpoint $JOB --full --json | jq .checkpointId'))
+    .action(lazy('checkpoint'));
+
+  jarOptions(
+    program
+      .command('upgrade')
+      .description('stop with a savepoint, start the new jar (or the same one) from it, verify; roll back on failure')
+      .argument(job, 'job id of the running version')
+      .argument('[jar]', 'the new version: jar file or uploaded jar id (default: --previous-jar, i.e. a rescale)')
+      .argument('[args...]', 'program arguments (after --)'),
+  )
+    .option('--previous-jar <jar>', 'the jar the job runs now (file or id): started again if the new version fails')
+    .option('--no-rollback', 'upgrade without a way back (no --previous-jar needed)')
+    .option('--dir <dir>', 'savepoint directory (default: the cluster’s)')
+    .addHelpText(
+      'before',
+      example(
+        'flink-kit upgrade $JOB ./app-v2.jar --previous-jar ./app-v1.jar -- --input /data',
+        'flink-kit upgrade $JOB -p 4 --previous-jar $JAR_ID',
+      ),
+    )
+    .action(lazy('upgrade'));
+
+  program
+    .command('dispose')
+    .description('delete a savepoint through the JobManager (never the one you restore from)')
+    .argument('<path>', 'savepoint location, as savepoint/stop printed it')
+    .addHelpText('before', example('flink-kit dispose file:/savepoints/savepoint-3f2b9c-1a2b3c4d5e6f'))
+    .action(lazy('dispose'));
+
+  const jars = program
+    .command('jars')
+    .description('jars uploaded to the JobManager')
+    .addHelpText('before', example('flink-kit jars', 'flink-kit jars upload ./app.jar --json | jq -r .id', 'flink-kit jars delete $JAR_ID'))
+    .action(lazy('jars', 'list'));
+  jars
+    .command('list')
+    .description('uploaded jars, newest first')
+    .addHelpText('before', example('flink-kit jars list'))
+    .action(lazy('jars', 'list'));
+  jars
+    .command('upload')
+    .description('upload a jar and print its id')
+    .argument('<file>', 'jar file')
+    .addHelpText('before', example('flink-kit jars upload ./app.jar'))
+    .action(lazy('jars', 'upload'));
+  jars
+    .command('delete')
+    .description('delete an uploaded jar')
+    .argument('<id>', 'jar id')
+    .addHelpText('before', example('flink-kit jars delete 1f0e2d3c-…_app.jar'))
+    .action(lazy('jars', 'delete'));
+
+  program
+    .command('cluster')
+    .description('Flink version, TaskManagers and slots')
+    .addHelpText('before', example('flink-kit cluster', 'flink-kit cluster --json | jq .slotsAvailable'))
+    .action(lazy('cluster'));
+
+  program
+    .command('doctor')
+    .description('check a cluster the way you would by hand after deploying Flink; exit 11 on a failed check')
+    .addHelpText(
+      'before',
+      example('flink-kit doctor --url http://jobmanager:8081', 'flink-kit doctor --json | jq \'.checks[] | select(.status != "pass")\''),
+    )
+    .action(lazy('doctor'));
+
+  const local = program
+    .command('local')
+    .description('a real Flink cluster on 127.0.0.1 that keeps running between commands (Java 17 + Maven)')
+    .addHelpText('before', example('flink-kit local up --taskmanagers 2', 'flink-kit local status', 'flink-kit local down'));
+  local
+    .command('up')
+    .description('start the local cluster and print its URL; other commands use it when no --url is given')
+    .option('--flink-version <v>', 'a version (1.20.3) or a line (1.20)', '1.20')
+    .option('--taskmanagers <n>', 'TaskManager JVMs', positiveInt, 1)
+    .option('--slots <n>', 'slots per TaskManager', positiveInt, 2)
+    .option('-D <key=value>', 'cluster configuration (repeatable), e.g. -D execution.checkpointing.interval=10s', keyValue, {})
+    .addHelpText('before', example('flink-kit local up', 'flink-kit local up --flink-version 1.18 --taskmanagers 2 --slots 4'))
+    .action(lazy('local', 'up'));
+  local
+    .command('status')
+    .description('whether the local cluster runs, its URL, version and JVMs')
+    .addHelpText('before', example('flink-kit local status', 'flink-kit local status --json | jq -r .url'))
+    .action(lazy('local', 'status'));
+  local
+    .command('down')
+    .description('stop the local cluster: no JVM and no temp dir left behind')
+    .addHelpText('before', example('flink-kit local down'))
+    .action(lazy('local', 'down'));
+
+  for (const cmd of allCommands(program)) {
+    cmd
+      .exitOverride()
+      .showHelpAfterError(
+        `(flink-kit ${cmd.parent === program ? '' : `${cmd.parent?.name()} `}${cmd.name()} --help for usage${cmd.registeredArguments.some((a) => a.variadic) ? '; program arguments go after --' : ''})`,
+      );
+  }
+  return program;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** An action that imports `commands/<name>.js` only when it runs. */
+function lazyAction(state: ParseState, name: string, sub?: string) {
+  return async (...params: unknown[]) => {
+    const cmd = params.at(-1) as Command;
+    const flags = cmd.optsWithGlobals<GlobalFlags & Record<string, unknown>>();
+    const args = [...(cmd.processedArgs as Args)];
+    if (state.afterDash.length > 0) {
+      if (!cmd.registeredArguments.at(-1)?.variadic) cmd.error(`error: ${cmd.name()} takes no program arguments (after --)`);
+      args[args.length - 1] = [...((args.at(-1) as string[] | undefined) ?? []), ...state.afterDash];
+    }
+    const { runCommand } = await import('./run-command.js');
+    state.exitCode = await runCommand(name, sub, args, flags);
+  };
+}
+
+function example(...lines: string[]): string {
+  return `Example${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

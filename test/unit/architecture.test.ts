@@ -1,0 +1,150 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layers of design.md, bottom up: a module may import from its own layer and the ones below.
+ * Keys are paths below src/ (a folder or a file); the longest matching key wins.
+ */
+const LAYERS: Record<string, number> = {
+  'errors/': 0,
+  'internal/': 0,
+  'options.ts': 0,
+  'schemas/': 1,
+  'compat/': 1,
+  'transport/': 1,
+  'core/': 2,
+  'resources/': 3,
+  'workflows/': 4,
+  'client.ts': 5,
+  'index.ts': 5,
+  'local/': 6,
+  'kube/': 6,
+  'cli/': 7,
+};
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+/** Relative imports of a file (static, type-only, re-exports and dynamic), as src-relative paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] as string);
+  return specifiers
+    .filter((s) => s.startsWith('.'))
+    .map((s) =>
+      relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts')))
+        .split('\\')
+        .join('/'),
+    );
+}
+
+/**
+ * What loading a file loads at once: relative modules and packages named by its runtime imports and
+ * re-exports (not `import type`, not `import()`). `import { type A }` counts: it is kept as `import {}`.
+ */
+function runtimeImportsOf(file: string): { modules: string[]; packages: string[] } {
+  const text = readFileSync(join(SRC, file), 'utf8');
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)(?!\s+type\b)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+  ].map((m) => m[1] as string);
+  return {
+    modules: specifiers
+      .filter((s) => s.startsWith('.'))
+      .map((s) =>
+        relative(SRC, resolve(dirname(join(SRC, file)), s.replace(/\.js$/, '.ts')))
+          .split('\\')
+          .join('/'),
+      ),
+    packages: specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:')),
+  };
+}
+
+/** Every package that loading `entry` loads, with the module that imports it. */
+function packagesLoadedBy(entry: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const { modules, packages } = runtimeImportsOf(file);
+    for (const p of packages) found.push(`${p} (from ${file})`);
+    for (const m of modules) visit(m);
+  };
+  visit(entry);
+  return found;
+}
+
+function layerOf(path: string): number | undefined {
+  const key = Object.keys(LAYERS)
+    .filter((k) => (k.endsWith('/') ? path.startsWith(k) : path === k))
+    .sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : LAYERS[key];
+}
+
+const graph = new Map(sourceFiles(SRC).map((f) => [relative(SRC, f).split('\\').join('/'), importsOf(f)]));
+
+/** Every import cycle, each as the path that closes it (a -> b -> a). */
+function cycles(): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'visiting');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'visiting') found.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next) && graph.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return found;
+}
+
+describe('architecture of src/', () => {
+  it('finds the modules and their imports', () => {
+    expect(graph.get('client.ts')).toContain('transport/http.ts');
+  });
+
+  it('has no import cycle (type-only and dynamic imports count too)', () => {
+    expect(cycles().map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it('imports only down the layers: cli -> local/kube -> client -> workflows -> resources -> core -> transport/schemas -> errors', () => {
+    const upward: string[] = [];
+    for (const [from, imports] of graph) {
+      const own = layerOf(from);
+      for (const to of imports) {
+        const theirs = layerOf(to);
+        if (own !== undefined && theirs !== undefined && theirs > own) upward.push(`${from} -> ${to}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it("loads neither zod, undici nor form-data with `import 'flink-kit'` (they load with the first call that needs them)", () => {
+    const heavy = packagesLoadedBy('index.ts').filter((p) => /^(zod|undici|form-data)\b/.test(p));
+    expect(heavy).toEqual([]);
+    // The check sees packages at all: the schemas entry point does load zod.
+    expect(packagesLoadedBy('schemas/index.ts').some((p) => p.startsWith('zod'))).toBe(true);
+  });
+
+  it('places every module in a layer', () => {
+    expect([...graph.keys()].filter((f) => layerOf(f) === undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { doctor } from '../../../src/workflows/doctor.ts';
+import { JOB_ID, jobDetails, jobExceptions, jobsOverviewReply, overview } from '../../fakes/flink-replies.ts';
+import { api, fakeClient, useFakeFlink } from '../../fakes/msw.ts';
+
+const flink = useFakeFlink();
+const CONFIG_120 = [
+  { key: 'execution.checkpointing.dir', value: 's3://b/checkpoints' },
+  { key: 'execution.checkpointing.savepoint-dir', value: 's3://b/savepoints' },
+];
+
+function cluster(over: Record<string, unknown>, config: { key: string; value: string }[], ...jobs: Record<string, unknown>[]) {
+  flink.server.use(
+    http.get(api('/overview'), () => HttpResponse.json(overview(over))),
+    http.get(api('/jobmanager/config'), () => HttpResponse.json(config)),
+    http.get(api('/jobs/overview'), () => HttpResponse.json(jobsOverviewReply(...jobs))),
+    http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
+  );
+}
+
+describe('doctor', () => {
+  it('passes a healthy cluster: version, TaskManagers, the largest parallelism that fits, directories, jobs', async () => {
+    cluster({ 'slots-available': 3 }, CONFIG_120, jobDetails('RUNNING', ['RUNNING']));
+    const report = await doctor(fakeClient());
+    expect(report.ok).toBe(true);
+    expect(report.flinkVersion).toBe('1.20.3');
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['rest', 'pass'],
+      ['taskmanagers', 'pass'],
+      ['slots', 'pass'],
+      ['checkpoint-dir', 'pass'],
+      ['savepoint-dir', 'pass'],
+      ['jobs', 'pass'],
+    ]);
+    expect(report.checks[2]?.summary).toBe('4 slots, 3 free: parallelism up to 3 fits now');
+    expect(report.checks[3]?.summary).toContain('s3://b/checkpoints (execution.checkpointing.dir)');
+  });
+
+  it('reads the pre-1.19 key names too', async () => {
+    cluster({}, [
+      { key: 'state.checkpoints.dir', value: 'file:///c' },
+      { key: 'state.savepoints.dir', value: 'file:///s' },
+    ]);
+    const report = await doctor(fakeClient());
+    expect(report.checks.find((c) => c.id === 'savepoint-dir')).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining('state.savepoints.dir'),
+    });
+  });
+
+  it('fails without TaskManagers (the jobmanager.rpc.address mistake), warns on missing directories and no free slots', async () => {
+    cluster({ taskmanagers: 0, 'slots-total': 0, 'slots-available': 0 }, []);
+    const report = await doctor(fakeClient());
+    expect(report.ok).toBe(false);
+    const tms = report.checks.find((c) => c.id === 'taskmanagers');
+    expect(tms).toMatchObject({ status: 'fail' });
+    expect(tms?.fix).toContain('jobmanager.rpc.address');
+    expect(report.checks.find((c) => c.id === 'checkpoint-dir')).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('execution.checkpointing.dir'),
+    });
+    cluster({ 'slots-available': 0 }, CONFIG_120);
+    expect((await doctor(fakeClient())).checks.find((c) => c.id === 'slots')).toMatchObject({ status: 'warn' });
+  });
+
+  it('fails on a restarting job with its root cause; a half-scheduled job is a warning', async () => {
+    cluster({}, CONFIG_120, jobDetails('RESTARTING', ['CANCELED']));
+    const report = await doctor(fakeClient());
+    expect(report.ok).toBe(false);
+    expect(report.checks.at(-1)).toMatchObject({
+      id: `job:${JOB_ID}`,
+      status: 'fail',
+      summary: `job ${JOB_ID} (Streaming WordCount) is RESTARTING: ArithmeticException: / by zero`,
+    });
+    cluster({}, CONFIG_120, jobDetails('RUNNING', ['RUNNING', 'SCHEDULED']));
+    expect((await doctor(fakeClient())).checks.at(-1)).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('1 tasks SCHEDULED'),
+    });
+  });
+
+  it('an unreachable endpoint is a failed check, not an exception; sections run after the REST checks', async () => {
+    flink.server.use(http.get(api('/overview'), () => HttpResponse.error()));
+    const report = await doctor(fakeClient(), { sections: [async () => [{ id: 'never', status: 'pass', summary: '' }]] });
+    expect(report).toMatchObject({ ok: false, flinkVersion: undefined });
+    expect(report.checks).toHaveLength(1);
+    expect(report.checks[0]).toMatchObject({ id: 'rest', status: 'fail', fix: expect.stringContaining('8081') });
+
+    cluster({}, CONFIG_120);
+    const withSection = await doctor(fakeClient(), {
+      sections: [
+        async ({ overview }) => [{ id: 'k8s:pods', status: 'warn', summary: `${overview.taskManagers} registered, 3 pods`, fix: 'x' }],
+      ],
+    });
+    expect(withSection.checks.at(-1)).toMatchObject({ id: 'k8s:pods', summary: '2 registered, 3 pods' });
+    expect(withSection.ok).toBe(true);
+  });
+});
