@@ -12,13 +12,13 @@ export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
-export type { JobsResource, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
+export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
 export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
 export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './schemas/job-states.js';
-export type { JobDetails, JobExceptions, JobSummary } from './schemas/jobs.js';
+export type { JobDetails, JobExceptions, JobSummary, ResourceRequirements } from './schemas/jobs.js';
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
 export {

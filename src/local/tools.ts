@@ -12,13 +12,19 @@ export interface ToolResult {
 export function runTool(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; signal?: AbortSignal | undefined } = {},
+  options: { cwd?: string; timeoutMs?: number; signal?: AbortSignal | undefined; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd: options.cwd, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024, signal: options.signal, env: process.env },
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+        signal: options.signal,
+        env: options.env ?? process.env,
+      },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`;
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(error);
