@@ -15,7 +15,11 @@ import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
+import { buildTestJobs, checkTestJobName, type TestJobName } from './test-jobs.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
+
+export { type CounterCheck, type CounterRecord, checkCounterOutput, parseCounterOutput } from './test-job-output.js';
+export { type BuildTestJobOptions, buildTestJob, TEST_JOBS, type TestJobName } from './test-jobs.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
 export interface LocalClusterOptions {
@@ -74,6 +78,12 @@ export interface LocalCluster extends AsyncDisposable {
    * downloaded on first use.
    */
   exampleJar(name: string): Promise<string>;
+  /**
+   * Local path of one of flink-kit's own test jobs ({@link TEST_JOBS}: `word-count`, `keyed-counter`,
+   * `fail-after`), compiled against this cluster's Flink jars on first use (needs a JDK) and cached.
+   * @example await cluster.client.submit({ jar: await cluster.testJobJar('keyed-counter'), parallelism: 2, until: 'RUNNING' });
+   */
+  testJobJar(name: TestJobName): Promise<string>;
   /** Starts one more TaskManager and returns its id. */
   startTaskManager(): Promise<string>;
   /** Kills one TaskManager JVM (SIGKILL by default, like a crashed pod). */
@@ -206,6 +216,11 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
           examples.set(name, jar);
         }
         return jar;
+      },
+      async testJobJar(name) {
+        checkTestJobName(name);
+        const build = { version: version.raw, classpath: libEntries, cacheDir, repository, mvn, javaHome: options.javaHome, log };
+        return join(await buildTestJobs(build), `${name}.jar`);
       },
       async startTaskManager() {
         return startTm();

@@ -1,10 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
-import { type LocalCluster, type LocalClusterOptions, startLocalCluster } from '../../src/local/index.ts';
+import {
+  type CounterRecord,
+  checkCounterOutput,
+  type LocalCluster,
+  type LocalClusterOptions,
+  parseCounterOutput,
+  startLocalCluster,
+} from '../../src/local/index.ts';
+import { TERMINAL_JOB_STATES } from '../../src/schemas/jobs.ts';
 
 /** The Flink version (or line) this integration run targets; scripts/test.sh sets it per run. */
 export const FLINK_VERSION = process.env['FLINK_VERSION'] ?? '1.20';
@@ -95,4 +103,53 @@ export function waitForSlots(flink: FlinkClient, slots: number): Promise<void> {
     },
     { what: `${slots} slots to be registered`, timeoutMs: 120_000 },
   );
+}
+
+/** What every TaskManager of a local cluster printed, read from the `.out` files (killed ones too). */
+export function localStdout(cluster: LocalCluster): string {
+  return readdirSync(cluster.logDir)
+    .filter((f) => f.startsWith('taskmanager-') && f.endsWith('.out'))
+    .map((f) => readFileSync(join(cluster.logDir, f), 'utf8'))
+    .join('\n');
+}
+
+/** The keyed-counter lines of one run (its `--tag`), from every TaskManager of a local cluster. */
+export function counterRecords(cluster: LocalCluster, tag: string): CounterRecord[] {
+  return parseCounterOutput(localStdout(cluster), tag);
+}
+
+/** The highest count of each key printed so far by the keyed-counter run `tag`. */
+export function counterCounts(cluster: LocalCluster, tag: string): Map<number, number> {
+  return checkCounterOutput(counterRecords(cluster, tag)).counts;
+}
+
+/**
+ * Waits until the keyed-counter run `tag` printed, for every key, a count above `above` (e.g. the
+ * counts at a stop: proof that the restarted job processes every key again), then returns its lines.
+ */
+export async function waitForCounterProgress(
+  cluster: LocalCluster,
+  tag: string,
+  above: Map<number, number>,
+  keys = 8,
+): Promise<CounterRecord[]> {
+  return poll(
+    async () => {
+      const counts = counterCounts(cluster, tag);
+      const behind = [...Array(keys).keys()].filter((k) => (counts.get(k) ?? 0) <= (above.get(k) ?? 0));
+      return behind.length === 0
+        ? { done: true, value: counterRecords(cluster, tag) }
+        : { done: false, seen: `keys ${behind.join(', ')} not past ${behind.map((k) => above.get(k) ?? 0).join(', ')}` };
+    },
+    { what: `keyed-counter ${tag} to count every key further`, timeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
+  );
+}
+
+/** Cancels every job that is not finished yet and waits until each ended (frees the slots). */
+export async function cancelAll(flink: FlinkClient): Promise<void> {
+  for (const job of await flink.jobs.list()) {
+    if (TERMINAL_JOB_STATES.has(job.state)) continue;
+    await flink.jobs.cancel(job.id).catch(() => undefined);
+    await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+  }
 }
