@@ -12,6 +12,7 @@ import { FlinkVersion } from '../compat/versions.js';
 import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
+import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, resourceParams, startJvm, stopJvm } from './processes.js';
@@ -290,9 +291,23 @@ async function jvmDiedError(p: FlinkProcess, how: string): Promise<FlinkError> {
   const portHint = /BindException|Address already in use/.test(out + logTail)
     ? ' A port it needs is in use: stop the other process or pick another restPort.'
     : '';
-  return new FlinkError(`${what} JVM exited during start-up (${how}).${portHint} See details for its log tail (${p.logFile}).`, {
-    details: `--- ${p.outFile}\n${out}\n--- ${p.logFile}\n${logTail}`,
-  });
+  const why = lastException(`${logTail}\n${out}`);
+  return new FlinkError(
+    `${what} JVM exited during start-up (${how}${why ? `: ${why}` : ''}).${portHint} See details for its log tail (${p.logFile}).`,
+    {
+      details: `--- ${p.outFile}\n${out}\n--- ${p.logFile}\n${logTail}`,
+    },
+  );
+}
+
+/** The innermost Java exception line of a log tail, in short form (`IOException: …`), if any. */
+function lastException(text: string): string | undefined {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim().replace(/^Caused by: /, ''))
+    .filter((l) => /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)\b/.test(l));
+  const line = lines.at(-1);
+  return line === undefined ? undefined : shorten(line).slice(0, 300);
 }
 
 /** Reads the Flink version of a lib folder (for flinkHome) from the flink-dist / flink-runtime jar name. */

@@ -117,7 +117,14 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
     }
   }
 
-  // Upload first: a missing or broken file fails before anything is stopped.
+  // The new version runs with the previous entry class, arguments and config unless told otherwise.
+  const run: RunOptions = {
+    ...(previous ? pick(previous, ['entryClass', 'args', 'config']) : {}),
+    ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
+    parallelism,
+  };
+  // Check the run and upload first: bad options and a missing or broken file fail before anything is stopped.
+  await deps.jars.checkRun({ ...run, ...request });
   const { jarId, uploaded } = await jarToRun(deps.jars, newJar, {
     ...request,
     ...(options.filename ? { filename: options.filename } : {}),
@@ -146,14 +153,7 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
 
   let newJobId: string | undefined;
   try {
-    ({ jobId: newJobId } = await deps.jars.run(jarId, {
-      // The new version runs with the previous entry class, arguments and config unless told otherwise.
-      ...(previous ? pick(previous, ['entryClass', 'args', 'config']) : {}),
-      ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
-      parallelism,
-      savepointPath,
-      ...request,
-    }));
+    ({ jobId: newJobId } = await deps.jars.run(jarId, { ...run, savepointPath, ...request }));
     await deps.jobs.waitFor(newJobId, { until: 'RUNNING', timeoutMs, pollIntervalMs: POLL_MS, ...request });
     const restoredCheckpointId = await confirmRestore(deps.checkpoints, newJobId, savepointPath, options.signal);
     return { previousJobId: jobId, savepointPath, jobId: newJobId, restoredCheckpointId, jarId };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
+import { FlinkError } from '../../src/errors/index.ts';
 import {
   type CounterRecord,
   checkCounterOutput,
@@ -25,6 +26,10 @@ export function startTestCluster(options: LocalClusterOptions = {}): Promise<Loc
     slotsPerTaskManager: 2,
     log: (line) => console.log(`[local ${FLINK_VERSION}] ${line}`),
     ...options,
+  }).catch((error: unknown) => {
+    // vitest prints the message only: show the JVM log tails that say why.
+    if (error instanceof FlinkError && error.details) console.error(`[local ${FLINK_VERSION}] ${error.message}\n${error.details}`);
+    throw error;
   });
 }
 
