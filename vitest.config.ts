@@ -20,6 +20,16 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        // The part of the integration suite that runs on every Flink version (scripts/test.sh).
+        test: {
+          name: 'smoke',
+          include: ['test/integration/**/*.smoke.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

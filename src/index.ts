@@ -2,6 +2,9 @@
  * flink-kit: a typed client for the Apache Flink REST API.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import './internal/node-check.js';
+
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';

@@ -3,6 +3,8 @@
  * one JobManager JVM and N TaskManager JVMs, for tests, examples and local development.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import '../internal/node-check.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
@@ -44,18 +43,6 @@ export function jvmPids(needle: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
-}
-
-/** A directory with a text file, as input for WordCount's continuous (never-ending) file mode. */
-export function wordInputDir(text = 'to be or not to be that is the question\n'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flink-kit-input-'));
-  writeFileSync(join(dir, 'words.txt'), text);
-  return dir;
-}
-
-/** Args that make WordCount a long-running streaming job: it watches `dir` for new files forever. */
-export function continuousWordCountArgs(dir: string): string[] {
-  return ['--input', dir, '--discovery-interval', '1s'];
 }
 
 /** `(word,count)` lines (optionally `N> `-prefixed) -> the final count per word. */
