@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fetch } from 'undici';
@@ -292,7 +292,9 @@ interface Artifact {
 async function fetchArtifact(artifact: Artifact, target: string, options: ExampleOptions): Promise<boolean> {
   if (existsSync(target)) return true;
   await mkdir(dirname(target), { recursive: true });
-  return (await download(artifactPath(artifact), options.repository, target)) || (await mavenCopy(artifact, target, options.mvn));
+  if ((await download(artifactPath(artifact), options.repository, target)) || (await mavenCopy(artifact, target, options.mvn))) return true;
+  await rmdir(dirname(target)).catch(() => undefined); // leave no empty folder for a version that has none
+  return false;
 }
 
 function artifactPath({ artifactId, version, classifier }: Artifact): string {

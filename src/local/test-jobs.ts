@@ -52,8 +52,8 @@ export interface BuildTestJobOptions {
  * the JDK's `javac` against that version's jars from Maven (assembled once, as for
  * `startLocalCluster`); later calls hit the cache, keyed by the sources and the version.
  * A running local cluster has the same as `cluster.testJobJar(name)`.
- * @throws {@link FlinkInputError} for an unknown job name or version.
- * @throws {@link FlinkError} when no JDK (javac, jar) or Maven is found, naming the fix.
+ * @throws `FlinkInputError` for an unknown job name or version.
+ * @throws `FlinkError` when no JDK (javac, jar) or Maven is found, naming the fix.
  * @example
  * ```ts
  * import { buildTestJob } from 'flink-kit/local';
