@@ -154,10 +154,14 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     const controller = new AbortController();
     const watch = flink.checkpoints.watch(jobId, { intervalMs: 200, signal: controller.signal });
     let killing: Promise<void> | undefined;
+    let everyKeyCountedAt: number | undefined;
     const stateOf = (seen: CheckpointEvent[]) => seen.flatMap((e) => (e.type === 'state' ? [e.state] : []));
     const events = await collect(watch, controller, (seen) => {
-      // Once a checkpoint exists to restore from, kill the TaskManager running the job (like a lost pod) and start a new one.
-      if (!killing && seen.at(-1)?.type === 'completed') {
+      everyKeyCountedAt ??= counterCounts(cluster, 'killed-tm').size === 8 ? Date.now() : undefined;
+      const last = seen.at(-1);
+      // Once a checkpoint to restore from holds a count for every key (so a reset would show in the
+      // data), kill the TaskManager running the job (like a lost pod) and start a new one.
+      if (!killing && last?.type === 'completed' && everyKeyCountedAt !== undefined && last.triggeredAt > everyKeyCountedAt) {
         killing = (async () => {
           const busy = (await flink.cluster.taskManagers()).find((tm) => tm.slotsFree < tm.slotsTotal);
           expect(busy).toBeDefined();

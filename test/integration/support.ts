@@ -17,6 +17,12 @@ import { TERMINAL_JOB_STATES } from '../../src/schemas/jobs.ts';
 /** The Flink version (or line) this integration run targets; scripts/test.sh sets it per run. */
 export const FLINK_VERSION = process.env['FLINK_VERSION'] ?? '1.20';
 
+/**
+ * Which suite this version gets: `full` (every integration file) or `smoke` (only the
+ * `*.smoke.test.ts` files); scripts/test.sh sets it per version.
+ */
+export const FLINK_SUITE: 'full' | 'smoke' = process.env['FLINK_SUITE'] === 'smoke' ? 'smoke' : 'full';
+
 /** Starts a real local cluster of the version under test (2 TaskManagers x 2 slots by default). */
 export function startTestCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
   return startLocalCluster({
