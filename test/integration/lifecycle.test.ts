@@ -6,7 +6,7 @@ import { FlinkApiError, FlinkInputError, FlinkNotFoundError, FlinkOperationError
 import { newFlinkId } from '../../src/internal/ids.ts';
 import { checkCounterOutput, type LocalCluster } from '../../src/local/index.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
-import { counterCounts, FLINK_VERSION, startTestCluster, waitForCounterProgress, waitForSlots } from './support.ts';
+import { cancelAll, counterCounts, FLINK_VERSION, startTestCluster, waitForCounterProgress, waitForSlots } from './support.ts';
 
 /** `file:/a/b` -> `/a/b`. */
 const localPath = (uri: string) => uri.replace(/^file:\/*/, '/');
@@ -35,7 +35,6 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
   let cluster: LocalCluster;
   let flink: FlinkClient;
   let jarId: string;
-  const started: string[] = [];
 
   /**
    * Starts the long-running job (flink-kit's keyed counter, its output tagged `tag`) and waits until
@@ -43,7 +42,6 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
    */
   async function startJob(parallelism = 2, tag = 'lifecycle'): Promise<string> {
     const { jobId } = await flink.submit({ jar: { id: jarId }, parallelism, args: ['--tag', tag], until: 'RUNNING' });
-    started.push(jobId);
     return jobId;
   }
 
@@ -72,17 +70,7 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     jarId = (await flink.jars.upload(await cluster.testJobJar('keyed-counter'))).id;
   });
   afterEach(async () => {
-    // Free the slots for the next test.
-    for (const id of started.splice(0)) {
-      await flink.jobs.cancel(id).catch(() => undefined);
-      await flink.jobs.waitFor(id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
-    }
-    for (const job of await flink.jobs.list()) {
-      if (job.state === 'RUNNING' || job.state === 'RESTARTING' || job.state === 'CREATED') {
-        await flink.jobs.cancel(job.id).catch(() => undefined);
-        await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
-      }
-    }
+    await cancelAll(flink); // the next test starts with every slot free
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -141,7 +129,6 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
       savepointPath,
       until: 'RUNNING',
     });
-    started.push(next);
     const { latest, counts } = await flink.checkpoints.stats(next);
     expect(counts.restored).toBe(1);
     expect(latest.restored?.isSavepoint).toBe(true);
@@ -204,7 +191,6 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
   it('upgrades at a new parallelism (2 -> 4): the new job runs at 4, restored from the savepoint, every key counts on exactly once', async () => {
     const jobId = await startJob(2, 'rescale');
     const result = await flink.upgrade(jobId, { parallelism: 4, targetDirectory: `file://${cluster.savepointDir}` });
-    started.push(result.jobId);
     expect(result.previousJobId).toBe(jobId);
     expect(result.jobId).not.toBe(jobId);
     expect(result.jarId).toBe(jarId);
@@ -235,7 +221,6 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
       expect(error.rolledBack).toBe(true);
       expect(error.message).toMatch(/Rolled back: the previous version runs again as job [0-9a-f]{32}, restored from the savepoint/);
       expect(error.message).toContain(error.savepointPath);
-      started.push(error.rollbackJobId as string);
       const job = await flink.jobs.get(error.rollbackJobId as string);
       expect(job.state).toBe('RUNNING');
       expect(job.vertices.every((v) => v.parallelism === 2)).toBe(true);

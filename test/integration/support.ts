@@ -143,11 +143,24 @@ export async function waitForCounterProgress(
   );
 }
 
-/** Cancels every job that is not finished yet and waits until each ended (frees the slots). */
+/**
+ * Cancels every job that is not finished yet, waits until each ended, then until every slot is free
+ * again: a TaskManager reports the slots of a cancelled job free a moment after the job is CANCELED
+ * (seen on 2.3), and the next submit's slot check would fail.
+ */
 export async function cancelAll(flink: FlinkClient): Promise<void> {
   for (const job of await flink.jobs.list()) {
     if (TERMINAL_JOB_STATES.has(job.state)) continue;
     await flink.jobs.cancel(job.id).catch(() => undefined);
     await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
   }
+  await poll(
+    async () => {
+      const o = await flink.cluster.overview();
+      return o.slotsAvailable === o.slotsTotal
+        ? { done: true, value: undefined }
+        : { done: false, seen: `${o.slotsAvailable} of ${o.slotsTotal} slots free` };
+    },
+    { what: 'every slot to be free', timeoutMs: 60_000 },
+  );
 }
