@@ -3,6 +3,9 @@
  * `flink-kit/schemas`; this entry point loads neither zod, undici nor form-data until a call needs them.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import './internal/node-check.js';
+
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';

@@ -3,6 +3,8 @@
  * one JobManager JVM and N TaskManager JVMs, for tests, examples and local development.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import '../internal/node-check.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { clusterConfig, writeClusterConfig } from './config.js';
 import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
 import { haConfig, waitForJobManager } from './ha.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
+import { buildTestJobs, checkTestJobName, type TestJobName } from './test-jobs.js';
 import { generateTls, type LocalTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
 import { startZooKeeper } from './zookeeper.js';
@@ -30,6 +33,8 @@ export {
   findDetachedCluster,
   stopDetachedCluster,
 } from './detached.js';
+export { type CounterCheck, type CounterRecord, checkCounterOutput, parseCounterOutput } from './test-job-output.js';
+export { type BuildTestJobOptions, buildTestJob, TEST_JOBS, type TestJobName } from './test-jobs.js';
 export type { LocalTls } from './tls.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
@@ -113,6 +118,12 @@ export interface LocalCluster extends AsyncDisposable {
    * downloaded on first use.
    */
   exampleJar(name: string): Promise<string>;
+  /**
+   * Local path of one of flink-kit's own test jobs ({@link TEST_JOBS}: `word-count`, `keyed-counter`,
+   * `fail-after`), compiled against this cluster's Flink jars on first use (needs a JDK) and cached.
+   * @example await cluster.client.submit({ jar: await cluster.testJobJar('keyed-counter'), parallelism: 2, until: 'RUNNING' });
+   */
+  testJobJar(name: TestJobName): Promise<string>;
   /** Starts one more TaskManager and returns its id. */
   startTaskManager(): Promise<string>;
   /** Kills one TaskManager JVM (SIGKILL by default, like a crashed pod). */
@@ -313,6 +324,11 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
           examples.set(name, jar);
         }
         return jar;
+      },
+      async testJobJar(name) {
+        checkTestJobName(name);
+        const build = { version: version.raw, classpath: libEntries, cacheDir, repository, mvn, javaHome: options.javaHome, log };
+        return join(await buildTestJobs(build), `${name}.jar`);
       },
       async startTaskManager() {
         const id = startTm();

@@ -38,8 +38,13 @@ export function runTool(
 
 /** The `java` executable to use: `<javaHome>/bin/java`, `$JAVA_HOME/bin/java`, or `java` on PATH. */
 export function javaBinary(javaHome?: string): string {
+  return jdkTool('java', javaHome);
+}
+
+/** A JDK tool (`java`, `javac`, `jar`): `<javaHome>/bin/<tool>`, `$JAVA_HOME/bin/<tool>`, or `<tool>` on PATH. */
+export function jdkTool(tool: 'java' | 'javac' | 'jar', javaHome?: string): string {
   const home = javaHome ?? process.env['JAVA_HOME'];
-  return home ? join(home, 'bin', 'java') : 'java';
+  return home ? join(home, 'bin', tool) : tool;
 }
 
 /**
