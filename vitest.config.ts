@@ -22,8 +22,18 @@ export default defineConfig({
         },
       },
       {
+        // The part of the integration suite that runs on every Flink version (scripts/test.sh).
         test: {
-          // A real kube-apiserver + kwok in front of a real local Flink; run once per CI run, not per Flink version.
+          name: 'smoke',
+          include: ['test/integration/**/*.smoke.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          // A real kube-apiserver + kwok in front of a real local Flink (scripts/test.sh: full versions).
           name: 'kube',
           include: ['test/integration/kube*.test.ts'],
           fileParallelism: false,

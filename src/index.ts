@@ -3,6 +3,9 @@
  * `flink-kit/schemas`; this entry point loads neither zod, undici nor form-data until a call needs them.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import './internal/node-check.js';
+
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
@@ -12,13 +15,13 @@ export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
-export type { JobsResource, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
+export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
 export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
 export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './schemas/job-states.js';
-export type { JobDetails, JobExceptions, JobSummary } from './schemas/jobs.js';
+export type { JobDetails, JobExceptions, JobSummary, ResourceRequirements } from './schemas/jobs.js';
 export type { OperationFailure } from './schemas/operations.js';
 export type { UploadProgress } from './transport/multipart.js';
 export {

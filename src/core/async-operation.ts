@@ -6,6 +6,7 @@ import type { RequestOptions } from '../options.js';
 import { isSchemaRef, lazy, type SchemaRef } from '../schemas/lazy.js';
 import type { AsyncOperationReply, OperationFailure } from '../schemas/operations.js';
 import type { Transport } from '../transport/http.js';
+import { isTransient } from '../transport/retry-policy.js';
 import { poll, SDK_PAUSE_RATIO } from './poll.js';
 
 /** Which kind of async operation. */
@@ -118,6 +119,7 @@ export class AsyncOperation<T> {
         what: `${this.describe()} to complete`,
         timeoutMs: options.timeoutMs ?? 600_000,
         signal: options.signal,
+        tolerate: isTransient,
         minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
         maxDelayMs: options.pollIntervalMs ?? 1_000,
         pauseRatio: SDK_PAUSE_RATIO,

@@ -29,13 +29,18 @@ export interface PollOptions {
    * backs off to `maxDelayMs`. Without it, delays grow x1.5 from the first.
    */
   pauseRatio?: number | undefined;
+  /**
+   * Errors of `check` that do not end the wait (e.g. the JobManager unreachable while it fails
+   * over): the next look comes as usual, until the deadline, whose error names the last one.
+   */
+  tolerate?: ((error: unknown) => boolean) | undefined;
 }
 
 /**
  * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`,
  * and at most `pauseRatio` of the time waited so far) until it reports done, the deadline passes
  * ({@link FlinkTimeoutError}) or the signal aborts (rejects with the signal's reason). Errors thrown
- * by `check` end the wait.
+ * by `check` end the wait, unless `tolerate` accepts them.
  */
 export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 300_000;
@@ -45,16 +50,25 @@ export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, 
   const started = performance.now();
   const deadline = started + timeoutMs;
   let seen: string | undefined;
+  let tolerated: unknown;
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();
-    const step = await check(attempt);
+    let step: PollStep<T>;
+    try {
+      step = await check(attempt);
+      tolerated = undefined;
+    } catch (error) {
+      if (options.signal?.aborted || !options.tolerate?.(error)) throw error;
+      tolerated = error;
+      step = { done: false, seen: `no answer: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (step.done) return step.value;
     seen = step.seen ?? seen;
     const left = deadline - performance.now();
     if (left <= 0) {
       throw new FlinkTimeoutError(
         `timed out after ${timeoutMs} ms waiting for ${options.what}${seen ? ` (last seen: ${seen})` : ''}. Raise timeoutMs if this is expected to take longer.`,
-        { timeoutMs },
+        { timeoutMs, cause: tolerated },
       );
     }
     const pause =

@@ -4,6 +4,7 @@
  * optional peer dependency `@kubernetes/client-node` (2.x); `import 'flink-kit'` never loads it.
  * @packageDocumentation
  */
+import '../internal/node-check.js';
 import { connect, type KubernetesConnection, type KubernetesConnectOptions } from './connect.js';
 import { describe, type FlinkOnKubernetes } from './describe.js';
 

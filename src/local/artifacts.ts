@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fetch } from 'undici';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { runTool } from './tools.js';
@@ -228,7 +228,7 @@ async function assemble(version: string, dir: string, options: ResolveOptions): 
   }
 }
 
-/** Options for {@link fetchExampleJar}. */
+/** Options for {@link fetchExampleJar} and {@link fetchFlinkJar}. */
 export interface ExampleOptions {
   cacheDir: string;
   repository: string;
@@ -253,9 +253,7 @@ export async function fetchExampleJar(name: string, flinkVersion: string, option
   const tried: string[] = [];
   for (const version of candidates) {
     const target = join(options.cacheDir, 'examples', version, `${name}.jar`);
-    if (existsSync(target)) return target;
-    await mkdir(join(options.cacheDir, 'examples', version), { recursive: true });
-    if ((await download(examplePath(version, name), options.repository, target)) || (await mavenCopy(version, name, target, options.mvn))) {
+    if (await fetchArtifact({ artifactId: 'flink-examples-streaming', version, classifier: name }, target, options)) {
       if (version !== flinkVersion) options.log(`example ${name} ${flinkVersion} is not on Maven Central; using ${version}`);
       return target;
     }
@@ -263,18 +261,46 @@ export async function fetchExampleJar(name: string, flinkVersion: string, option
   }
   throw new FlinkError(
     `example jar ${name} for Flink ${line} is not available from ${options.repository} (tried flink-examples-streaming ${tried.join(', ')}). ` +
-      'Known classifiers: WordCount, TopSpeedWindowing, SocketWindowWordCount, WindowJoin; for a long-running job on any version, run WordCount with --input <dir> --discovery-interval 1s.',
+      "Known classifiers: WordCount, TopSpeedWindowing, SocketWindowWordCount, WindowJoin; for jobs on every version, use flink-kit's own test jobs (buildTestJob, testJobJar).",
   );
 }
 
-function examplePath(version: string, name: string): string {
-  return `org/apache/flink/flink-examples-streaming/${version}/flink-examples-streaming-${version}-${name}.jar`;
+/**
+ * Local path of one `org.apache.flink` jar of exactly this version (e.g. `flink-connector-datagen`),
+ * downloaded on first use into `<cacheDir>/jars/`.
+ * @throws {@link FlinkError} when the repository does not have it.
+ */
+export async function fetchFlinkJar(artifactId: string, version: string, options: ExampleOptions): Promise<string> {
+  const target = join(options.cacheDir, 'jars', `${artifactId}-${version}.jar`);
+  if (await fetchArtifact({ artifactId, version }, target, options)) return target;
+  throw new FlinkError(
+    `org.apache.flink:${artifactId}:${version} is not available from ${options.repository}; check network access to Maven Central (or a mirror in ~/.m2/settings.xml).`,
+  );
+}
+
+interface Artifact {
+  artifactId: string;
+  version: string;
+  classifier?: string;
+}
+
+/** Puts an org.apache.flink artifact at `target` (cached): a direct download, else Maven. False when missing. */
+async function fetchArtifact(artifact: Artifact, target: string, options: ExampleOptions): Promise<boolean> {
+  if (existsSync(target)) return true;
+  await mkdir(dirname(target), { recursive: true });
+  if ((await download(artifactPath(artifact), options.repository, target)) || (await mavenCopy(artifact, target, options.mvn))) return true;
+  await rmdir(dirname(target)).catch(() => undefined); // leave no empty folder for a version that has none
+  return false;
+}
+
+function artifactPath({ artifactId, version, classifier }: Artifact): string {
+  return `org/apache/flink/${artifactId}/${version}/${artifactId}-${version}${classifier ? `-${classifier}` : ''}.jar`;
 }
 
 /**
- * Downloads one file of the repository, checked against its published SHA-1. The example jars have
- * no dependencies, and Maven cannot fetch them where a parent pom is missing (this mirror lacks
- * flink-examples:2.3.0's), so they are fetched directly. False when the file is not there.
+ * Downloads one file of the repository, checked against its published SHA-1. The jars fetched this
+ * way need no dependencies resolved, and Maven cannot fetch them where a parent pom is missing (this
+ * mirror lacks flink-examples:2.3.0's), so they are fetched directly. False when the file is not there.
  */
 async function download(path: string, repository: string, target: string): Promise<boolean> {
   const url = `${repository.replace(/\/$/, '')}/${path}`;
@@ -296,20 +322,21 @@ async function download(path: string, repository: string, target: string): Promi
 }
 
 /** The same through Maven (honours mirrors in ~/.m2/settings.xml). */
-async function mavenCopy(version: string, name: string, target: string, mvn: string): Promise<boolean> {
-  const dir = join(target, '..');
+async function mavenCopy(artifact: Artifact, target: string, mvn: string): Promise<boolean> {
+  const dir = dirname(target);
+  const { artifactId, version, classifier } = artifact;
   const result = await runTool(
     mvn,
     [
       '-B',
       '-q',
       'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy',
-      `-Dartifact=org.apache.flink:flink-examples-streaming:${version}:jar:${name}`,
+      `-Dartifact=org.apache.flink:${artifactId}:${version}:jar${classifier ? `:${classifier}` : ''}`,
       `-DoutputDirectory=${dir}`,
     ],
     { cwd: dir },
   ).catch(() => undefined);
-  const downloaded = join(dir, `flink-examples-streaming-${version}-${name}.jar`);
+  const downloaded = join(dir, basename(artifactPath(artifact)));
   if (result?.code !== 0 || !existsSync(downloaded)) return false;
   await rename(downloaded, target);
   return true;

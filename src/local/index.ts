@@ -3,6 +3,8 @@
  * one JobManager JVM and N TaskManager JVMs, for tests, examples and local development.
  * @packageDocumentation
  */
+// First: on Node.js < 22.19 fail with one clear line before undici loads (and dies obscurely).
+import '../internal/node-check.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,11 +14,16 @@ import { FlinkVersion } from '../compat/versions.js';
 import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
+import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { clusterConfig, writeClusterConfig } from './config.js';
 import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
+import { haConfig, waitForJobManager } from './ha.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
+import { buildTestJobs, checkTestJobName, type TestJobName } from './test-jobs.js';
+import { generateTls, type LocalTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
+import { startZooKeeper } from './zookeeper.js';
 
 export {
   type DetachedClusterRecord,
@@ -26,6 +33,9 @@ export {
   findDetachedCluster,
   stopDetachedCluster,
 } from './detached.js';
+export { type CounterCheck, type CounterRecord, checkCounterOutput, parseCounterOutput } from './test-job-output.js';
+export { type BuildTestJobOptions, buildTestJob, TEST_JOBS, type TestJobName } from './test-jobs.js';
+export type { LocalTls } from './tls.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
 export interface LocalClusterOptions {
@@ -66,6 +76,18 @@ export interface LocalClusterOptions {
    * @default false
    */
   detached?: boolean;
+  /**
+   * Flink's ZooKeeper high availability: a ZooKeeper on 127.0.0.1 (the one Flink's classpath
+   * bundles), HA storage in `<workDir>/ha`. Jobs and their checkpoints then survive
+   * `killJobManager()` + `startJobManager()`. @default false
+   */
+  highAvailability?: boolean;
+  /**
+   * HTTPS on the REST port (`security.ssl.rest.*`) with a CA and certificates generated at start
+   * by keytool; `'mutual'` also requires a client certificate. `local.tls` holds the PEM for
+   * clients and `local.client` uses it. @default false
+   */
+  tls?: boolean | 'mutual';
 }
 
 /** A running local cluster. */
@@ -87,14 +109,44 @@ export interface LocalCluster extends AsyncDisposable {
   /** Ids of the TaskManagers started by this cluster that are still alive. */
   readonly taskManagerIds: readonly string[];
   /**
+   * With `tls`, PEM for clients: `new FlinkClient({ url: local.url, tls: local.tls })`. The CA
+   * signed a REST certificate for 127.0.0.1 (the host of `url`) and a client certificate.
+   */
+  readonly tls: LocalTls | undefined;
+  /**
    * Local path of a `flink-examples-streaming` example jar (`WordCount`, `TopSpeedWindowing`, …),
    * downloaded on first use.
    */
   exampleJar(name: string): Promise<string>;
+  /**
+   * Local path of one of flink-kit's own test jobs ({@link TEST_JOBS}: `word-count`, `keyed-counter`,
+   * `fail-after`), compiled against this cluster's Flink jars on first use (needs a JDK) and cached.
+   * @example await cluster.client.submit({ jar: await cluster.testJobJar('keyed-counter'), parallelism: 2, until: 'RUNNING' });
+   */
+  testJobJar(name: TestJobName): Promise<string>;
   /** Starts one more TaskManager and returns its id. */
   startTaskManager(): Promise<string>;
   /** Kills one TaskManager JVM (SIGKILL by default, like a crashed pod). */
   killTaskManager(id: string, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Kills the JobManager JVM (SIGKILL by default, like a crashed pod) and resolves once it is gone.
+   * With `highAvailability`, its jobs recover when {@link startJobManager} brings a new one up.
+   * @throws `FlinkInputError` when no JobManager runs.
+   * @example
+   * ```ts
+   * await local.killJobManager();
+   * await local.startJobManager();
+   * await local.client.jobs.waitFor(jobId, { until: 'RUNNING' }); // recovered from its latest checkpoint
+   * ```
+   */
+  killJobManager(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts a new JobManager JVM on the same REST port and resolves once it leads and the live
+   * TaskManagers registered with it. With `highAvailability` it recovers the jobs from ZooKeeper and
+   * restores them from their latest checkpoints; without it, the new JobManager knows no jobs.
+   * @throws `FlinkInputError` when a JobManager already runs; `FlinkError` with its log tail when it does not come up.
+   */
+  startJobManager(options?: { timeoutMs?: number }): Promise<void>;
   /** Stops every JVM and removes the temp directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -153,9 +205,15 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     savepoints: resolve(options.savepointDir ?? join(workDir, 'savepoints')),
   };
   const processes: FlinkProcess[] = [];
+  let zooKeeper: FlinkProcess | undefined;
+  const tlsDir = join(workDir, 'tls');
   const cleanup = async () => {
     await Promise.all(processes.map((p) => stopJvm(p)));
+    // After the JobManager: it talks to ZooKeeper while it shuts down.
+    if (zooKeeper) await stopJvm(zooKeeper);
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    // Keys go even from a workDir the caller owns.
+    else if (options.tls) await rm(tlsDir, { recursive: true, force: true });
     if (options.detached) await forgetDetachedCluster(workDir, { cacheDir });
   };
 
@@ -164,6 +222,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const restPort = options.restPort || (await freePort());
     if (options.restPort) await checkPortFree(restPort, 'REST');
     const rpcPort = await freePort();
+    const zooKeeperPort = options.highAvailability ? await freePort() : undefined;
+    const tlsPassword = options.tls ? newTlsPassword() : '';
     const config = clusterConfig(
       {
         version,
@@ -175,7 +235,11 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         rpcPort,
         slotsPerTaskManager: slots,
       },
-      options.config,
+      {
+        ...(zooKeeperPort ? haConfig(zooKeeperPort, join(workDir, 'ha')) : {}),
+        ...(options.tls ? tlsConfig(tlsDir, tlsPassword, options.tls === 'mutual') : {}),
+        ...options.config,
+      },
     );
     await writeClusterConfig(dirs.conf, version, config);
     const setup: JvmSetup = {
@@ -186,10 +250,25 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       tmpDir: dirs.tmp,
       detached: options.detached === true,
     };
-    const [jmParams, tmParams] = await Promise.all([resourceParams(setup, 'JM'), resourceParams(setup, 'TM')]);
+    // In parallel: each is a JVM of its own.
+    const zooKeeperStart = zooKeeperPort ? startZooKeeper(setup, join(workDir, 'zookeeper'), zooKeeperPort) : undefined;
+    void zooKeeperStart?.then((zk) => {
+      zooKeeper = zk;
+    });
+    const [jmParams, tmParams, tls] = await allSettled([
+      resourceParams(setup, 'JM'),
+      resourceParams(setup, 'TM'),
+      options.tls ? generateTls(java, tlsDir, tlsPassword) : Promise.resolve(undefined),
+      zooKeeperStart ?? Promise.resolve(undefined),
+    ]);
 
     log(`starting Flink ${version} on 127.0.0.1:${restPort} (1 JobManager, ${taskManagers} TaskManagers x ${slots} slots)`);
-    processes.push(startJvm(setup, 'jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', jmParams));
+    const startJm = () => {
+      const jobManager = startJvm(setup, 'jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', jmParams);
+      processes.push(jobManager);
+      return jobManager;
+    };
+    startJm();
     let nextTm = 1;
     const startTm = () => {
       const id = `tm-${nextTm++}`;
@@ -200,8 +279,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     };
     for (let i = 0; i < taskManagers; i++) startTm();
 
-    const url = `http://127.0.0.1:${restPort}`;
-    const client = new FlinkClient({ url, retry: false, timeoutMs: 5_000 });
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${restPort}`;
+    const client = new FlinkClient({ url, retry: false, timeoutMs: 5_000, ...(tls ? { tls } : {}) });
     const startTimeoutMs = options.startTimeoutMs ?? 180_000;
     try {
       await waitUntilReady(client, processes, taskManagers, slots, startTimeoutMs);
@@ -209,35 +288,32 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await client.close();
     }
     log(`Flink ${version} is up at ${url}`);
-    if (options.detached) {
-      processes.forEach(releaseJvm);
-      const jvms = processes.map((p) => ({ id: p.id, pid: p.child.pid ?? 0 }));
+    const startedAt = new Date().toISOString();
+    const detachedCluster = options.detached === true;
+    /** A detached cluster's record lists its live JVMs: ZooKeeper first, so it is stopped last. */
+    const recordDetached = async () => {
+      const live = [...(zooKeeper ? [zooKeeper] : []), ...processes.filter(alive)];
+      live.forEach(releaseJvm);
+      const jvms = live.map((p) => ({ id: p.id, pid: p.child.pid ?? 0 }));
       const { log: dir, checkpoints: checkpointDir, savepoints: savepointDir } = dirs;
-      const record = {
-        url,
-        flinkVersion: version.raw,
-        workDir,
-        logDir: dir,
-        checkpointDir,
-        savepointDir,
-        jvms,
-        startedAt: new Date().toISOString(),
-      };
+      const record = { url, flinkVersion: version.raw, workDir, logDir: dir, checkpointDir, savepointDir, jvms, startedAt };
       await recordDetachedCluster({ ...record, taskManagers, slotsPerTaskManager: slots }, { cacheDir });
-    }
+    };
+    if (options.detached) await recordDetached();
 
     let stopped: Promise<void> | undefined;
     const examples = new Map<string, Promise<string>>();
     const cluster: LocalCluster = {
       url,
-      client: new FlinkClient({ url }),
+      client: new FlinkClient({ url, ...(tls ? { tls } : {}) }),
+      tls,
       flinkVersion: version.raw,
       workDir,
       logDir: dirs.log,
       checkpointDir: dirs.checkpoints,
       savepointDir: dirs.savepoints,
       get taskManagerIds() {
-        return processes.filter((p) => p.id !== 'jobmanager' && p.child.exitCode === null && p.child.signalCode === null).map((p) => p.id);
+        return processes.filter((p) => p.id !== 'jobmanager' && alive(p)).map((p) => p.id);
       },
       exampleJar(name) {
         if (exampleDir && existsSync(join(exampleDir, `${name}.jar`))) return Promise.resolve(join(exampleDir, `${name}.jar`));
@@ -249,13 +325,32 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         }
         return jar;
       },
+      async testJobJar(name) {
+        checkTestJobName(name);
+        const build = { version: version.raw, classpath: libEntries, cacheDir, repository, mvn, javaHome: options.javaHome, log };
+        return join(await buildTestJobs(build), `${name}.jar`);
+      },
       async startTaskManager() {
-        return startTm();
+        const id = startTm();
+        if (options.detached) await recordDetached();
+        return id;
       },
       async killTaskManager(id, signal = 'SIGKILL') {
         const proc = processes.find((p) => p.id === id);
         if (!proc) throw new FlinkInputError(`no TaskManager ${id}; running: ${cluster.taskManagerIds.join(', ') || 'none'}`);
         await stopJvm(proc, 15_000, signal);
+      },
+      async killJobManager(signal = 'SIGKILL') {
+        const jobManager = processes.find((p) => p.id === 'jobmanager' && alive(p));
+        if (!jobManager) throw new FlinkInputError('no JobManager is running; startJobManager() starts one');
+        await stopJvm(jobManager, 15_000, signal);
+      },
+      async startJobManager(options = {}) {
+        if (processes.some((p) => p.id === 'jobmanager' && alive(p)))
+          throw new FlinkInputError('a JobManager is already running on this REST port; killJobManager() first');
+        const jobManager = startJm();
+        if (detachedCluster) await recordDetached();
+        await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.timeoutMs ?? startTimeoutMs);
       },
       stop() {
         stopped ??= cluster.client.close().then(cleanup);
@@ -317,7 +412,10 @@ async function jvmDiedError(p: FlinkProcess, how: string): Promise<FlinkError> {
   const portHint = /BindException|Address already in use/.test(out + logTail)
     ? ' A port it needs is in use: stop the other process or pick another restPort.'
     : '';
-  return new FlinkError(`${what} JVM exited during start-up (${how}).${portHint} See details for its log tail (${p.logFile}).`, {
+  // The innermost "Caused by:" of the log says why, e.g. a port or a configuration key.
+  const cause = (await fileTail(p.logFile, 400)).split('\n').findLast((l) => l.startsWith('Caused by: '));
+  const why = cause ? `: ${shorten(cause.slice('Caused by: '.length))}` : '';
+  return new FlinkError(`${what} JVM exited during start-up (${how})${why}.${portHint} See details for its log tail (${p.logFile}).`, {
     details: `--- ${p.outFile}\n${out}\n--- ${p.logFile}\n${logTail}`,
   });
 }
@@ -352,6 +450,17 @@ export async function exampleJar(
     mvn,
     log: options.log ?? (() => {}),
   });
+}
+
+/** Like `Promise.all`, but throws the first failure only once all settled: nothing is still starting behind a cleanup. */
+async function allSettled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function alive(p: FlinkProcess): boolean {
+  return p.child.exitCode === null && p.child.signalCode === null;
 }
 
 function checkCount(name: string, value: number): number {

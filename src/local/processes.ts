@@ -21,7 +21,7 @@ export interface JvmSetup {
 
 /** A started Flink JVM. */
 export interface FlinkProcess {
-  /** `jobmanager` or the TaskManager resource id (`tm-1`, …). */
+  /** `jobmanager`, `zookeeper` or the TaskManager resource id (`tm-1`, …). */
   readonly id: string;
   readonly child: ChildProcess;
   readonly logFile: string;
@@ -89,7 +89,7 @@ export function startJvm(
   extra: string[] = [],
 ): FlinkProcess {
   installExitHooks();
-  const base = id === 'jobmanager' ? 'jobmanager' : `taskmanager-${id}`;
+  const base = id === 'jobmanager' || id === 'zookeeper' ? id : `taskmanager-${id}`;
   const logFile = join(setup.logDir, `${base}.log`);
   const outFile = join(setup.logDir, `${base}.out`);
   const out = openSync(outFile, 'a');

@@ -12,13 +12,19 @@ export interface ToolResult {
 export function runTool(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; signal?: AbortSignal | undefined } = {},
+  options: { cwd?: string; timeoutMs?: number; signal?: AbortSignal | undefined; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { cwd: options.cwd, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024, signal: options.signal, env: process.env },
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+        signal: options.signal,
+        env: options.env ?? process.env,
+      },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`;
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(error);
@@ -32,8 +38,13 @@ export function runTool(
 
 /** The `java` executable to use: `<javaHome>/bin/java`, `$JAVA_HOME/bin/java`, or `java` on PATH. */
 export function javaBinary(javaHome?: string): string {
+  return jdkTool('java', javaHome);
+}
+
+/** A JDK tool (`java`, `javac`, `jar`): `<javaHome>/bin/<tool>`, `$JAVA_HOME/bin/<tool>`, or `<tool>` on PATH. */
+export function jdkTool(tool: 'java' | 'javac' | 'jar', javaHome?: string): string {
   const home = javaHome ?? process.env['JAVA_HOME'];
-  return home ? join(home, 'bin', 'java') : 'java';
+  return home ? join(home, 'bin', tool) : tool;
 }
 
 /**

@@ -2,7 +2,7 @@ import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
-import type { Checkpoint } from '../schemas/checkpoints.js';
+import type { Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
 import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
@@ -31,7 +31,11 @@ export type CheckpointEvent =
       failedAt: number | undefined;
     }
   | { type: 'restored'; checkpointId: number; isSavepoint: boolean; externalPath: string | undefined; restoredAt: number }
-  /** More checkpoints completed between two looks than Flink's history holds (`web.checkpoints.history`). */
+  /**
+   * Checkpoints completed that the watch could not see: more between two looks than Flink's history
+   * holds (`web.checkpoints.history`), or on a JobManager that failed before the watch looked again
+   * (its successor restored from one of them). `count` is how many are known to have completed.
+   */
   | { type: 'missed'; count: number }
   /** The job changed state, e.g. RUNNING -> RESTARTING after a TaskManager loss. */
   | { type: 'state'; state: JobState; previous: JobState | undefined };
@@ -65,6 +69,9 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
   const reported = new Set<number>();
   let after = options.afterCheckpointId;
   let completedCount: number | undefined;
+  let totalCount: number | undefined;
+  let firstCounted: number | undefined;
+  let highestSeen = -1;
   let restoredAt: number | undefined;
   let state: JobState | undefined;
   let finalLook = false;
@@ -87,8 +94,17 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
           after = Math.min(Math.max(-1, ...settled), Math.min(Number.POSITIVE_INFINITY, ...pending) - 1);
           for (const id of settled) if (id > after) reported.add(id);
           completedCount = stats.counts.completed;
+          totalCount = stats.counts.total;
+          firstCounted = firstCountedId(stats);
           restoredAt = stats.latest.restored?.restoredAt;
+          highestSeen = Math.max(after, ...settled);
         }
+        // A new JobManager (a failover) keeps statistics of its own, counted from zero: fewer in total,
+        // or counting from a later checkpoint id.
+        const first = firstCountedId(stats);
+        const reset =
+          (totalCount !== undefined && stats.counts.total < totalCount) ||
+          (first !== undefined && firstCounted !== undefined && first > firstCounted);
         const fresh = stats.history
           .filter((c) => c.status !== 'IN_PROGRESS' && c.id > (after as number) && !reported.has(c.id))
           .sort((a, b) => a.id - b.id);
@@ -100,15 +116,22 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
         }));
         for (const c of fresh) reported.add(c.id);
         const restored = stats.latest.restored;
+        // The checkpoint a new JobManager restored completed on the old one, unseen by this watch.
+        let unseenRestore = 0;
         if (restored && restored.restoredAt !== restoredAt) {
           restoredAt = restored.restoredAt;
           timed.push({ at: restored.restoredAt, event: { type: 'restored', ...restored } });
+          if (reset && restored.checkpointId > highestSeen && !stats.history.some((c) => c.id === restored.checkpointId)) unseenRestore = 1;
         }
         for (const { event } of timed.sort((a, b) => a.at - b.at)) yield event;
-        const newlyCompleted = completedCount === undefined ? 0 : stats.counts.completed - completedCount;
+        const newlyCompleted = completedCount === undefined ? 0 : stats.counts.completed - (reset ? 0 : completedCount);
         const seen = fresh.filter((c) => c.status === 'COMPLETED').length;
-        if (newlyCompleted > seen) yield { type: 'missed', count: newlyCompleted - seen };
-        completedCount = stats.counts.completed; // also resets after a failover restarts the counts
+        const missed = Math.max(0, newlyCompleted - seen) + unseenRestore;
+        if (missed > 0) yield { type: 'missed', count: missed };
+        completedCount = stats.counts.completed;
+        totalCount = stats.counts.total;
+        firstCounted = first ?? firstCounted;
+        highestSeen = Math.max(highestSeen, ...fresh.map((c) => c.id), restored?.checkpointId ?? -1);
         // Forget ids that fell out of the history; they cannot come back.
         const oldest = Math.min(...stats.history.map((c) => c.id));
         for (const id of reported) if (id < oldest) reported.delete(id);
@@ -132,7 +155,8 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
       } else if (!transient(error)) {
         throw error;
       }
-      backoff = Math.min(backoff * 2, 30_000);
+      // Keep looking every few seconds at most: a failover is over in seconds, and a late look misses more.
+      backoff = Math.min(backoff * 2, Math.max(interval, 5_000));
     }
     // A tick is a statistics look and a status look, back to back, then the pause. Statistics are
     // read every interval: Flink caches them for web.refresh-interval, and reading them only every
@@ -144,6 +168,15 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
       return; // aborted
     }
   }
+}
+
+/**
+ * The id of the first checkpoint these statistics count: every triggered checkpoint takes the next
+ * id and counts in `total`, so it stays put for one JobManager and moves up on its successor.
+ */
+function firstCountedId(stats: CheckpointStats): number | undefined {
+  if (stats.history.length === 0) return undefined;
+  return Math.max(...stats.history.map((c) => c.id)) - stats.counts.total + 1;
 }
 
 function toEvent(c: Checkpoint): CheckpointEvent {

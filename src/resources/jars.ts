@@ -171,6 +171,15 @@ export class JarsResource extends Resource {
     }
   }
 
+  /**
+   * @internal Checks run options as `run` would (class name, parallelism, job id, what the cluster's
+   * version accepts) without running anything, so workflows refuse bad input before they upload a jar
+   * or stop a job.
+   */
+  async checkRun(options: RunOptions = {}): Promise<void> {
+    await this.runBody(options, true);
+  }
+
   private async runBody(options: RunOptions, forRun: boolean): Promise<Record<string, unknown>> {
     const body: Record<string, unknown> = {};
     if (options.entryClass !== undefined) {

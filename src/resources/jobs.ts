@@ -1,15 +1,20 @@
 import { AsyncOperation } from '../core/async-operation.js';
 import { poll, SDK_PAUSE_RATIO } from '../core/poll.js';
 import { FlinkConflictError } from '../errors/api-errors.js';
-import { FlinkJobFailedError, FlinkOperationError } from '../errors/domain-errors.js';
+import { FlinkJobFailedError, FlinkOperationError, InsufficientSlotsError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
+import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
 import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
 import type { JobDetails, JobExceptions, JobSummary } from '../schemas/jobs.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
+import { isTransient } from '../transport/retry-policy.js';
+import { ClusterResource } from './cluster.js';
+import { checkParallelism } from './jars.js';
 import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
+import { describeParallelism, planRescale, rescaleError, slotsAllocatedTo, unsupportedVersion } from './rescale.js';
 import { Resource } from './resource.js';
 import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 import { checkDirectory, type SavepointFormat } from './savepoints.js';
@@ -45,6 +50,31 @@ export interface WaitForOptions {
   pollIntervalMs?: number;
   /** Cancels the wait. */
   signal?: AbortSignal;
+}
+
+/** Options of {@link JobsResource.rescale}. */
+export interface RescaleOptions {
+  /** The new parallelism of every vertex (capped at each vertex's max parallelism). */
+  parallelism: number;
+  /** Deadline for the job to run at the new parallelism, in milliseconds. @default 300000 */
+  timeoutMs?: number;
+  /** Longest pause between two looks, in milliseconds. @default 1000 */
+  pollIntervalMs?: number;
+  /** Check the free slots before asking Flink. @default true */
+  checkSlots?: boolean;
+  /** Cancels the wait (the new requirements stay set). */
+  signal?: AbortSignal;
+}
+
+/** What {@link JobsResource.rescale} returns. */
+export interface RescaleResult {
+  jobId: string;
+  /** The largest vertex parallelism before. */
+  previousParallelism: number;
+  /** The largest vertex parallelism now. */
+  parallelism: number;
+  /** The job as it runs now: every vertex at its new parallelism, all tasks running. */
+  job: JobDetails;
 }
 
 const HINT_404 = JOB_NOT_FOUND_HINT;
@@ -239,10 +269,122 @@ export class JobsResource extends Resource {
         what: `job ${jobId} to reach ${until}${needTasks ? ' with all tasks running' : ''}`,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
+        // A JobManager failing over is unreachable for a while: keep looking until the deadline.
+        tolerate: isTransient,
         // Start at a tenth of the cap: short waits (a job coming up) are noticed quickly.
         minDelayMs: Math.min(100, (options.pollIntervalMs ?? 2_000) / 10),
         maxDelayMs: options.pollIntervalMs,
         pauseRatio: SDK_PAUSE_RATIO,
+      },
+    );
+  }
+
+  /**
+   * Changes a running job's parallelism in place, keeping its id and state: `PUT
+   * /jobs/:id/resource-requirements` (Flink 1.18+ with `jobmanager.scheduler: adaptive`). Checks the
+   * free slots first, then waits until every vertex runs at `min(parallelism, its max parallelism)`
+   * with all tasks running. The adaptive scheduler restarts the tasks from the latest checkpoint; it
+   * rescales at most once per `jobmanager.adaptive-scheduler.scaling-interval.min` (30 s; 2.x:
+   * `executing.cooldown-after-rescaling`) and, from 2.0, at a checkpoint.
+   * @throws {@link InsufficientSlotsError} before anything changes, when the new parallelism does not fit.
+   * @throws {@link FlinkOperationError} when the cluster does not run the adaptive scheduler (the
+   * message names `jobmanager.scheduler: adaptive`), is older than 1.18, or the job has ended.
+   * @throws {@link FlinkTimeoutError} when the job does not run at the new parallelism within `timeoutMs`.
+   * @throws {@link FlinkJobFailedError} when the job ends while it is rescaled.
+   * @example
+   * ```ts
+   * const { previousParallelism, parallelism } = await flink.jobs.rescale(jobId, { parallelism: 4 });
+   * ```
+   */
+  async rescale(jobId: string, options: RescaleOptions): Promise<RescaleResult> {
+    checkId('jobId', jobId);
+    const parallelism = checkParallelism(options?.parallelism);
+    const request = options.signal ? { signal: options.signal } : {};
+    const version = await this.ctx.version(request);
+    if (!version.atLeast(1, 18)) throw unsupportedVersion(jobId, version.raw);
+    const requirementsPath = path`/jobs/${jobId}/resource-requirements`;
+    const job = await this.liveDetails(jobId, request);
+    if (TERMINAL_JOB_STATES.has(job.state)) {
+      throw new FlinkOperationError(`job ${jobId} is ${job.state}: only a running job can be rescaled`, { operation: 'rescale' });
+    }
+    const current = await this.ctx.transport
+      .request({ method: 'GET', path: requirementsPath, schema: lazy.jobs('ResourceRequirements'), hints: { 404: HINT_404 } }, request)
+      .catch(rescaleError(jobId));
+    const plan = planRescale(jobId, job, current, parallelism);
+    if (options.checkSlots !== false && plan.slotsWanted > plan.slotsHeld) {
+      const cluster = new ClusterResource(this.ctx);
+      const capacity = await cluster.capacity(request);
+      let held = plan.slotsHeld;
+      if (plan.slotsWanted - held > capacity.slotsAvailable) {
+        const taskManagers = (await cluster.taskManagers(request)).map((tm) => tm.id);
+        held = Math.max(held, await slotsAllocatedTo(this.ctx, jobId, taskManagers, request));
+      }
+      if (plan.slotsWanted - held > capacity.slotsAvailable) {
+        throw new InsufficientSlotsError({
+          requested: plan.slotsWanted,
+          available: capacity.slotsAvailable + held,
+          total: capacity.slotsTotal,
+          taskManagers: capacity.taskManagers,
+          slotsPerTaskManager: capacity.slotsPerTaskManager,
+        });
+      }
+    }
+    await this.ctx.transport
+      .request({ method: 'PUT', path: requirementsPath, json: plan.body, hints: { 404: HINT_404 } }, request)
+      .catch(rescaleError(jobId));
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    try {
+      const rescaled = await this.liveDetails(jobId, request, {
+        until: (details) =>
+          details.state === 'RUNNING' && details.allTasksRunning && details.vertices.every((v) => plan.targets.get(v.id) === v.parallelism),
+        what: `job ${jobId} to run at parallelism ${parallelism} with all tasks running`,
+        timeoutMs,
+        pollIntervalMs: options.pollIntervalMs ?? 1_000,
+        signal: options.signal,
+      });
+      return { jobId, previousParallelism: plan.slotsHeld, parallelism: plan.slotsWanted, job: rescaled };
+    } catch (error) {
+      if (!(error instanceof FlinkTimeoutError)) throw error;
+      throw new FlinkTimeoutError(
+        `${error.message} The adaptive scheduler waits jobmanager.adaptive-scheduler.scaling-interval.min (2.x: executing.cooldown-after-rescaling, 30 s by default) between rescales, from 2.0 also for a checkpoint, and runs the job lower while slots are short; check cluster.capacity() and jobs.exceptions().`,
+        { timeoutMs, cause: error },
+      );
+    }
+  }
+
+  /**
+   * The job's details once they agree with the live task count of `/jobs/overview` (details are
+   * cached for `web.refresh-interval` and lag behind a rescale), and `until` holds if given.
+   */
+  private async liveDetails(
+    jobId: string,
+    request: RequestOptions,
+    wait: {
+      until?: (job: JobDetails) => boolean;
+      what?: string;
+      timeoutMs?: number;
+      pollIntervalMs?: number;
+      signal?: AbortSignal | undefined;
+    } = {},
+  ): Promise<JobDetails> {
+    return poll(
+      async () => {
+        const summary = (await this.list(request)).find((j) => j.id === jobId);
+        if (!summary) return { done: false, seen: await this.status(jobId, request) };
+        if (wait.until && TERMINAL_JOB_STATES.has(summary.state)) throw await this.endedError(summary, 'RUNNING', request);
+        const details = { ...(await this.get(jobId, request)), state: summary.state, allTasksRunning: allTasksRunning(summary.tasks) };
+        const fresh = details.vertices.reduce((sum, v) => sum + v.parallelism, 0) === (summary.tasks['TOTAL'] ?? -1);
+        if (fresh && (!wait.until || wait.until(details))) return { done: true, value: details };
+        return { done: false, seen: `${describe(summary)}, parallelism ${describeParallelism(details)}` };
+      },
+      {
+        what: wait.what ?? `the details of job ${jobId} to catch up with its running tasks`,
+        timeoutMs: wait.timeoutMs ?? 30_000,
+        signal: wait.signal,
+        tolerate: isTransient,
+        pauseRatio: SDK_PAUSE_RATIO,
+        minDelayMs: 200,
+        maxDelayMs: wait.pollIntervalMs ?? 1_000,
       },
     );
   }

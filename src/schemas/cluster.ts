@@ -107,3 +107,10 @@ export type TaskManager = z.output<typeof TaskManagers>[number];
 export const JobManagerConfig = z
   .array(z.object({ key: z.string(), value: z.string() }))
   .transform((entries) => Object.fromEntries(entries.map((e) => [e.key, e.value])) as Record<string, string>);
+
+/** The slots of `GET /taskmanagers/:id` (the rest of its details is not modelled). */
+export const TaskManagerSlots = z
+  .object({ allocatedSlots: z.array(z.object({ jobId: z.string() })).optional() })
+  .transform((w) => ({ allocatedSlots: (w.allocatedSlots ?? []).map((s) => ({ jobId: s.jobId })) }));
+/** Which jobs a TaskManager's slots are allocated to. */
+export type TaskManagerSlots = z.output<typeof TaskManagerSlots>;

@@ -11,5 +11,14 @@ export { CheckpointConfig, CheckpointDetails, CheckpointStats, RestoredCheckpoin
 export { DashboardConfig, JobManagerConfig, Overview, TaskManagers } from './cluster.js';
 export { ErrorBody, epochMs, openEnum, TriggerResponse } from './common.js';
 export { JarList, JarPlan, JarRun, JarUpload } from './jars.js';
-export { JOB_STATES, JobDetails, JobExceptions, JobStatusReply, JobsOverview, TASK_STATES, TERMINAL_JOB_STATES } from './jobs.js';
+export {
+  JOB_STATES,
+  JobDetails,
+  JobExceptions,
+  JobStatusReply,
+  JobsOverview,
+  ResourceRequirements,
+  TASK_STATES,
+  TERMINAL_JOB_STATES,
+} from './jobs.js';
 export { AsyncOperationReply, CheckpointResult, SavepointResult } from './operations.js';

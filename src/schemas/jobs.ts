@@ -144,3 +144,14 @@ function hasWaitingTasks(tasks: Record<string, number>): boolean {
 function upperCaseKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toUpperCase(), v]));
 }
+
+/**
+ * `GET /jobs/:id/resource-requirements` (1.18+, adaptive scheduler): the parallelism bounds of each
+ * job vertex, by vertex id. The `PUT` takes the same shape and must name every vertex.
+ */
+export const ResourceRequirements = z.record(
+  z.string(),
+  z.object({ parallelism: z.object({ lowerBound: z.number().int(), upperBound: z.number().int() }) }),
+);
+/** Parallelism bounds by job vertex id. */
+export type ResourceRequirements = z.output<typeof ResourceRequirements>;

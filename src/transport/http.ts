@@ -47,13 +47,19 @@ export class Transport {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retry: RetryOptions | false;
+  private readonly tls: ClientOptions['tls'];
+  /** A client certificate is configured (tells "the server wants one" from "it refused ours"). */
+  private readonly clientCert: boolean;
 
   constructor(options: ClientOptions = {}, shared?: Transport) {
     this.baseUrl = parseBaseUrl(options.url ?? process.env['FLINK_URL'] ?? DEFAULTS.url);
     this.headers = { accept: 'application/json', ...options.headers };
     this.timeoutMs = checkPositive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
     this.retry = options.retry === false ? false : { ...DEFAULTS.retry, ...options.retry };
-    if (shared && !options.fetch && !options.dispatcher && !options.tls) {
+    this.tls = options.tls;
+    this.clientCert = options.tls?.cert !== undefined;
+    // withOptions() passes the parent's options on: the same tls object still means the same connections.
+    if (shared && !options.fetch && !options.dispatcher && (!options.tls || options.tls === shared.tls)) {
       this.sender = shared.sender;
       this.ownsSender = false;
     } else if (options.fetch) {
@@ -145,8 +151,10 @@ export class Transport {
         );
       }
       if (isFlinkError(error)) throw error; // from the body, e.g. a jar file that shrank while uploading
-      throw toConnectionError(error, url);
+      throw toConnectionError(error, url, { clientCert: this.clientCert });
     }
+    // Redirects are reported, never followed: a resent POST could act twice, a stream body cannot be resent.
+    if (status >= 300 && status < 400) throw redirectError(req.method, shownPath, status, text, header, url);
     if (status >= 400) throw this.apiError(req, shownPath, status, text, header, url);
     if (req.text) return text as T;
     if (!req.schema) return undefined as T;
@@ -212,6 +220,38 @@ export class Transport {
       issues,
     });
   }
+}
+
+/**
+ * A 3xx reply. Flink itself sends one only when the REST endpoint speaks TLS: its
+ * RedirectingSslHandler answers plain HTTP with 301 to the https:// URL.
+ */
+function redirectError(
+  method: string,
+  shownPath: string,
+  status: number,
+  body: string,
+  header: (name: string) => string | null,
+  url: URL,
+): FlinkResponseError {
+  const location = header('location') ?? undefined;
+  let target: URL | undefined;
+  try {
+    target = location === undefined ? undefined : new URL(location, url);
+  } catch {
+    target = undefined;
+  }
+  const shown = target ? redactUrl(target.href) : 'no Location';
+  let advice: string;
+  if (target?.protocol === 'https:' && url.protocol === 'http:' && target.hostname === url.hostname) {
+    const base = new URL(url.href);
+    base.protocol = 'https:';
+    if (target.port) base.port = target.port;
+    advice = `The REST endpoint speaks TLS (security.ssl.rest.enabled): use ${redactUrl(base.origin)} as the URL, with tls.ca when Flink's certificate is signed by a private CA`;
+  } else {
+    advice = `flink-kit does not follow redirects (a POST would be sent twice); use the URL the reply points to as the client's url`;
+  }
+  return new FlinkResponseError(`${method} ${shownPath} answered HTTP ${status} redirecting to ${shown}. ${advice}.`, { status, body });
 }
 
 function nonFlinkHint(url: URL): string {

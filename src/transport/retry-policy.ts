@@ -49,6 +49,14 @@ export function isRetryable(error: unknown, context: RetryContext): boolean {
 }
 
 /**
+ * A failed read that a later look may cure: what the retry policy repeats for a GET (nothing
+ * answering, a timeout, 408/429/502/503/504). Waits that poll ride these out until their deadline.
+ */
+export function isTransient(error: unknown): boolean {
+  return isRetryable(error, { idempotent: true, streamBody: false });
+}
+
+/**
  * Milliseconds to wait according to a `Retry-After` header (seconds or an HTTP date), when it is
  * between 0 and 60 s; `undefined` otherwise.
  */

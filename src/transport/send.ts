@@ -30,15 +30,11 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-/** Follows redirects of bodiless requests, as fetch does. */
-const MAX_REDIRECTIONS = 5;
-
-/** The three parts of undici the transport uses. @internal */
+/** The two parts of undici the transport uses. Redirects are not followed: the transport reports them. @internal */
 export interface UndiciParts {
   Agent: typeof import('undici').Agent;
   /** `Dispatcher.prototype.request`: call it with the dispatcher as `this`. */
   request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-  redirect: typeof import('undici').interceptors.redirect;
   /** Where they came from: undici's own modules, or the whole package when those moved. */
   source: 'modules' | 'package';
 }
@@ -46,7 +42,7 @@ export interface UndiciParts {
 let parts: Promise<UndiciParts> | undefined;
 
 /**
- * undici's Agent, request API and redirect interceptor. Loading just their modules takes about half
+ * undici's Agent and request API. Loading just their modules takes about half
  * the time of loading the package (which also builds fetch, WebSocket, caches, mocks…): it counts in
  * every fresh process (a CLI command, a CI step). undici has no exports map, so these paths are
  * reachable; if a release moves them, the whole package is loaded instead.
@@ -59,9 +55,8 @@ export function loadUndici(): Promise<UndiciParts> {
       const loaded = {
         Agent: require('undici/lib/dispatcher/agent.js') as UndiciParts['Agent'],
         request: require('undici/lib/api/api-request.js') as UndiciParts['request'],
-        redirect: require('undici/lib/interceptor/redirect.js') as UndiciParts['redirect'],
       };
-      if (typeof loaded.Agent === 'function' && typeof loaded.request === 'function' && typeof loaded.redirect === 'function') {
+      if (typeof loaded.Agent === 'function' && typeof loaded.request === 'function') {
         return { ...loaded, source: 'modules' };
       }
     } catch {
@@ -71,7 +66,6 @@ export function loadUndici(): Promise<UndiciParts> {
     return {
       Agent: undici.Agent,
       request: undici.Dispatcher.prototype.request as UndiciParts['request'],
-      redirect: undici.interceptors.redirect,
       source: 'package',
     };
   })();
@@ -127,18 +121,14 @@ export class UndiciSender implements Sender {
   }
 
   private load() {
-    this.ready ??= loadUndici().then(({ Agent, request, redirect }) => {
-      const redirects = redirect({ maxRedirections: MAX_REDIRECTIONS });
-      if (this.given) {
-        const given = this.given;
-        return { request, dispatcher: typeof given.compose === 'function' ? given.compose(redirects) : given };
-      }
+    this.ready ??= loadUndici().then(({ Agent, request }) => {
+      if (this.given) return { request, dispatcher: this.given };
       const tls = this.tls;
       const own = new Agent({
         keepAliveTimeout: 10_000,
         connect: tls ? { ...tls, ca: tls.ca as string | Buffer | Array<string | Buffer> } : {},
       });
-      return { request, dispatcher: own.compose(redirects), own };
+      return { request, dispatcher: own, own };
     });
     return this.ready;
   }
@@ -163,6 +153,8 @@ export class FetchSender implements Sender {
     if (init.body !== undefined) request['body'] = init.body;
     if (init.body !== undefined && typeof init.body !== 'string') request['duplex'] = 'half';
     if (this.dispatcher) request['dispatcher'] = this.dispatcher;
+    // The transport reports a redirect rather than following it (a followed POST could act twice).
+    request['redirect'] = 'manual';
     const res = await this.fetchImpl(url, request);
     return { status: res.status, header: (name) => res.headers.get(name), text: () => res.text() };
   }

@@ -67,13 +67,14 @@ export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<
       });
     }
   }
+  const { jar: _jar, filename: _f, until: _u, checkSlots: _c, keepJar: _k, onProgress: _p, timeoutMs: _t, signal: _s, ...run } = options;
+  await deps.jars.checkRun({ ...run, ...request });
   const { jarId, uploaded } = await jarToRun(deps.jars, options.jar, {
     ...request,
     ...(options.filename ? { filename: options.filename } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   try {
-    const { jar: _jar, filename: _f, until: _u, checkSlots: _c, keepJar: _k, onProgress: _p, timeoutMs: _t, signal: _s, ...run } = options;
     const { jobId } = await deps.jars.run(jarId, { ...run, ...request });
     const until = options.until ?? 'RUNNING';
     if (until === 'SUBMITTED') return { jobId, jarId, state: await deps.jobs.status(jobId, request), job: undefined };

@@ -127,7 +127,14 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
     }
   }
 
-  // Upload first: a missing or broken file fails before anything is stopped.
+  // The new version runs with the previous entry class, arguments and config unless told otherwise.
+  const run: RunOptions = {
+    ...(previous ? pick(previous, ['entryClass', 'args', 'config']) : {}),
+    ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
+    parallelism,
+  };
+  // Check the run and upload first: bad options and a missing or broken file fail before anything is stopped.
+  await deps.jars.checkRun({ ...run, ...request });
   const { jarId, uploaded } = await jarToRun(deps.jars, newJar, {
     ...request,
     ...(options.filename ? { filename: options.filename } : {}),
@@ -162,14 +169,7 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   const checks = new AbortController(); // ends the restore check when the wait fails first
   const checkSignal = options.signal ? AbortSignal.any([options.signal, checks.signal]) : checks.signal;
   try {
-    ({ jobId: newJobId } = await deps.jars.run(jarId, {
-      // The new version runs with the previous entry class, arguments and config unless told otherwise.
-      ...(previous ? pick(previous, ['entryClass', 'args', 'config']) : {}),
-      ...pick(options, ['entryClass', 'args', 'allowNonRestoredState', 'claimMode', 'config']),
-      parallelism,
-      savepointPath,
-      ...request,
-    }));
+    ({ jobId: newJobId } = await deps.jars.run(jarId, { ...run, savepointPath, ...request }));
     const wait = { timeoutMs, pollIntervalMs: POLL_MS, ...request };
     // A job restores its state before it runs: once it does, confirm the restore while its tasks come up.
     await deps.jobs.waitForSummary(newJobId, { until: 'RUNNING', allTasksRunning: false, ...wait });

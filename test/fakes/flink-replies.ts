@@ -377,7 +377,8 @@ export function restoredEntry(
 
 /**
  * `GET /jobs/:id/checkpoints` for a history (newest first, as Flink sends it). Counts and `latest`
- * are derived from the history unless given; `restored` is `latest.restored`.
+ * are derived from the history unless given (`total` as if one JobManager triggered checkpoints 1
+ * to the newest); `restored` is `latest.restored`.
  */
 export function checkpointStats(
   history: ReadonlyArray<Record<string, unknown>> = [],
@@ -393,7 +394,8 @@ export function checkpointStats(
   return {
     counts: {
       restored: restored ? 1 : 0,
-      total: history.length,
+      // Flink counts every checkpoint its JobManager triggered; the history keeps the last 10.
+      total: Math.max(history.length, ...history.map((c) => c['id'] as number)),
       in_progress: count('IN_PROGRESS'),
       completed: count('COMPLETED'),
       failed: count('FAILED'),

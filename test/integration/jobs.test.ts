@@ -8,15 +8,7 @@ import { FlinkClient } from '../../src/client.ts';
 import { FlinkApiError, FlinkInputError, FlinkNotFoundError, InsufficientSlotsError } from '../../src/errors/index.ts';
 import { newFlinkId } from '../../src/internal/ids.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
-import {
-  continuousWordCountArgs,
-  FLINK_VERSION,
-  settledOutput,
-  startTestCluster,
-  stdoutOfAll,
-  wordCounts,
-  wordInputDir,
-} from './support.ts';
+import { FLINK_VERSION, settledOutput, startTestCluster, stdoutOfAll, wordCounts } from './support.ts';
 
 describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let cluster: LocalCluster;
@@ -28,7 +20,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     // A small upload limit so the over-limit row needs only an 11 MiB jar.
     cluster = await startTestCluster({ config: { 'rest.server.max-content-length': 10 * 1024 * 1024 } });
     flink = cluster.client;
-    wordCountJar = await cluster.exampleJar('WordCount');
+    wordCountJar = await cluster.testJobJar('word-count');
     jarId = (await flink.jars.upload(wordCountJar)).id;
   });
   afterAll(async () => {
@@ -38,27 +30,25 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   it('uploads a jar and lists it with its entry class', async () => {
     const jars = await flink.jars.list();
     const jar = jars.find((j) => j.id === jarId);
-    expect(jar?.name).toBe('WordCount.jar');
-    expect(jar?.entryClasses).toContain('org.apache.flink.streaming.examples.wordcount.WordCount');
+    expect(jar?.name).toBe('word-count.jar');
+    expect(jar?.entryClasses).toContain('flinkkit.testjobs.WordCount');
   });
 
   for (const parallelism of [1, 2, 4]) {
-    it(`runs WordCount at parallelism ${parallelism}: vertices run at it, FINISHED, counts on TaskManager stdout`, async () => {
+    it(`runs word-count at parallelism ${parallelism}: every vertex runs at it, FINISHED, counts on TaskManager stdout`, async () => {
       const before = await stdoutOfAll(flink);
       const { jobId } = await flink.jars.run(jarId, { parallelism });
       const job = await flink.jobs.waitFor(jobId, { until: 'FINISHED', timeoutMs: 120_000 });
       expect(job.state).toBe('FINISHED');
-      // The built-in text source is non-parallel; every other vertex runs at the requested parallelism.
-      const [source, ...rest] = job.vertices;
-      expect(source?.parallelism).toBe(1);
-      expect(rest.length).toBeGreaterThan(0);
-      expect(rest.every((v) => v.parallelism === parallelism)).toBe(true);
+      // The source is parallel too (fromSequence), so every vertex runs at the requested parallelism.
+      expect(job.vertices.length).toBeGreaterThan(1);
+      expect(job.vertices.every((v) => v.parallelism === parallelism)).toBe(true);
       const counts = wordCounts(await settledOutput(flink, before));
-      // Hamlet's soliloquy, which WordCount carries built in: the final counts do not depend on parallelism.
-      expect(counts.get('the')).toBe(22);
-      expect(counts.get('to')).toBe(15);
-      expect(counts.get('question')).toBe(1);
-      expect(counts.size).toBe(170);
+      // The job's built-in text: the final counts do not depend on parallelism.
+      expect(counts.get('the')).toBe(9);
+      expect(counts.get('count')).toBe(4);
+      expect(counts.get('upgrade')).toBe(1);
+      expect(counts.size).toBe(34);
     });
   }
 
@@ -73,23 +63,13 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   });
 
   it('runs a long-running job, waits until all tasks run, cancels it', async () => {
-    const input = wordInputDir();
-    try {
-      const { jobId, job } = await flink.submit({
-        jar: { id: jarId },
-        parallelism: 2,
-        args: continuousWordCountArgs(input),
-        until: 'RUNNING',
-      });
-      expect(job?.allTasksRunning).toBe(true);
-      expect(job?.vertices.every((v) => v.status === 'RUNNING' && v.parallelism === 2)).toBe(true);
-      expect((await flink.jobs.list()).find((j) => j.id === jobId)?.state).toBe('RUNNING');
-      await flink.jobs.cancel(jobId);
-      expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', timeoutMs: 60_000 })).state).toBe('CANCELED');
-      await flink.jobs.cancel(jobId); // cancelling a job that already ended is not an error
-    } finally {
-      rmSync(input, { recursive: true, force: true });
-    }
+    const { jobId, job } = await flink.submit({ jar: await cluster.testJobJar('keyed-counter'), parallelism: 2, until: 'RUNNING' });
+    expect(job?.allTasksRunning).toBe(true);
+    expect(job?.vertices.every((v) => v.status === 'RUNNING' && v.parallelism === 2)).toBe(true);
+    expect((await flink.jobs.list()).find((j) => j.id === jobId)?.state).toBe('RUNNING');
+    await flink.jobs.cancel(jobId);
+    expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', timeoutMs: 60_000 })).state).toBe('CANCELED');
+    await flink.jobs.cancel(jobId); // cancelling a job that already ended is not an error
   });
 
   it('the TopSpeedWindowing example runs until stopped (where Maven Central has it for this line)', async () => {
@@ -97,7 +77,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     if (jar instanceof Error) {
       // Flink 1.18.x publishes no TopSpeedWindowing jar; the error must say so and name the alternative.
       expect(FLINK_VERSION).toBe('1.18');
-      expect(jar.message).toMatch(/TopSpeedWindowing for Flink 1\.18 is not available.*--discovery-interval/);
+      expect(jar.message).toMatch(/TopSpeedWindowing for Flink 1\.18 is not available.*testJobJar/);
       return;
     }
     const { jobId } = await flink.submit({ jar, parallelism: 2, until: 'RUNNING' });

@@ -1,12 +1,12 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlinkClient } from '../../src/client.ts';
 import { FlinkApiError, FlinkInputError, FlinkNotFoundError, FlinkOperationError, FlinkUpgradeError } from '../../src/errors/index.ts';
 import { newFlinkId } from '../../src/internal/ids.ts';
-import type { LocalCluster } from '../../src/local/index.ts';
+import { checkCounterOutput, type LocalCluster } from '../../src/local/index.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
-import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, waitForSlots, wordInputDir } from './support.ts';
+import { cancelAll, counterCounts, FLINK_VERSION, startTestCluster, waitForCounterProgress, waitForSlots } from './support.ts';
 
 /** `file:/a/b` -> `/a/b`. */
 const localPath = (uri: string) => uri.replace(/^file:\/*/, '/');
@@ -35,14 +35,21 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
   let cluster: LocalCluster;
   let flink: FlinkClient;
   let jarId: string;
-  let input: string;
-  const started: string[] = [];
 
-  /** Starts the long-running job (WordCount watching a directory) and waits until all tasks run. */
-  async function startJob(parallelism = 2): Promise<string> {
-    const { jobId } = await flink.submit({ jar: { id: jarId }, parallelism, args: continuousWordCountArgs(input), until: 'RUNNING' });
-    started.push(jobId);
+  /**
+   * Starts the long-running job (flink-kit's keyed counter, its output tagged `tag`) and waits until
+   * all tasks run.
+   */
+  async function startJob(parallelism = 2, tag = 'lifecycle'): Promise<string> {
+    const { jobId } = await flink.submit({ jar: { id: jarId }, parallelism, args: ['--tag', tag], until: 'RUNNING' });
     return jobId;
+  }
+
+  /** Every key counted on past `above` (the counts when the job stopped), each exactly once over all runs of `tag`. */
+  async function expectCountingOnExactlyOnce(tag: string, above: Map<number, number>): Promise<void> {
+    const check = checkCounterOutput(await waitForCounterProgress(cluster, tag, above));
+    expect(check.problems).toEqual([]);
+    expect(check.counts.size).toBe(8);
   }
 
   beforeAll(async () => {
@@ -60,25 +67,13 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
       },
     });
     flink = cluster.client;
-    jarId = (await flink.jars.upload(await cluster.exampleJar('WordCount'))).id;
-    input = wordInputDir();
+    jarId = (await flink.jars.upload(await cluster.testJobJar('keyed-counter'))).id;
   });
   afterEach(async () => {
-    // Free the slots for the next test.
-    for (const id of started.splice(0)) {
-      await flink.jobs.cancel(id).catch(() => undefined);
-      await flink.jobs.waitFor(id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
-    }
-    for (const job of await flink.jobs.list()) {
-      if (job.state === 'RUNNING' || job.state === 'RESTARTING' || job.state === 'CREATED') {
-        await flink.jobs.cancel(job.id).catch(() => undefined);
-        await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
-      }
-    }
+    await cancelAll(flink); // the next test starts with every slot free
   });
   afterAll(async () => {
     await cluster?.stop();
-    if (input) rmSync(input, { recursive: true, force: true });
   });
 
   it('watch yields completed checkpoints with increasing ids, no duplicates, paths and durations', async () => {
@@ -121,34 +116,39 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     expect(existsSync(localPath(location))).toBe(false);
   });
 
-  it('stop with savepoint, then run from it: the new job restored from that path', async () => {
-    const jobId = await startJob();
+  it('stop with savepoint, then run from it: the new job restored from that path and every key counts on, exactly once', async () => {
+    const jobId = await startJob(2, 'stop-and-run');
     const { savepointPath } = await flink.jobs.stop(jobId, { targetDirectory: `file://${cluster.savepointDir}` });
     expect(await flink.jobs.status(jobId)).toBe('FINISHED');
     expect(existsSync(join(localPath(savepointPath), '_metadata'))).toBe(true);
+    const atStop = counterCounts(cluster, 'stop-and-run');
     const { jobId: next } = await flink.submit({
       jar: { id: jarId },
       parallelism: 2,
-      args: continuousWordCountArgs(input),
+      args: ['--tag', 'stop-and-run'],
       savepointPath,
       until: 'RUNNING',
     });
-    started.push(next);
     const { latest, counts } = await flink.checkpoints.stats(next);
     expect(counts.restored).toBe(1);
     expect(latest.restored?.isSavepoint).toBe(true);
     expect(localPath(latest.restored?.externalPath ?? '')).toBe(localPath(savepointPath));
+    await expectCountingOnExactlyOnce('stop-and-run', atStop);
   });
 
   it('reports a killed TaskManager: restart, then a restore from a checkpoint, and the job runs again', async () => {
-    const jobId = await startJob();
+    const jobId = await startJob(2, 'killed-tm');
     const controller = new AbortController();
     const watch = flink.checkpoints.watch(jobId, { intervalMs: 200, signal: controller.signal });
     let killing: Promise<void> | undefined;
+    let everyKeyCountedAt: number | undefined;
     const stateOf = (seen: CheckpointEvent[]) => seen.flatMap((e) => (e.type === 'state' ? [e.state] : []));
     const events = await collect(watch, controller, (seen) => {
-      // Once a checkpoint exists to restore from, kill the TaskManager running the job (like a lost pod) and start a new one.
-      if (!killing && seen.at(-1)?.type === 'completed') {
+      everyKeyCountedAt ??= counterCounts(cluster, 'killed-tm').size === 8 ? Date.now() : undefined;
+      const last = seen.at(-1);
+      // Once a checkpoint to restore from holds a count for every key (so a reset would show in the
+      // data), kill the TaskManager running the job (like a lost pod) and start a new one.
+      if (!killing && last?.type === 'completed' && everyKeyCountedAt !== undefined && last.triggeredAt > everyKeyCountedAt) {
         killing = (async () => {
           const busy = (await flink.cluster.taskManagers()).find((tm) => tm.slotsFree < tm.slotsTotal);
           expect(busy).toBeDefined();
@@ -173,13 +173,24 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     const job = await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 120_000 });
     expect(job.allTasksRunning).toBe(true);
     expect(cluster.taskManagerIds).toHaveLength(2);
+    // From the data: every key counts on from the checkpoint, not from zero. print() is at-least-once,
+    // so what came after the checkpoint is printed again: counts may repeat, but none is skipped and
+    // no key starts over at 1.
+    const records = await waitForCounterProgress(cluster, 'killed-tm', counterCounts(cluster, 'killed-tm'));
+    for (const key of new Set(records.map((r) => r.key))) {
+      const counts = records.filter((r) => r.key === key).map((r) => r.count);
+      expect(new Set(counts).size, `key ${key}: no count skipped`).toBe(Math.max(...counts));
+      expect(
+        counts.filter((c) => c === 1),
+        `key ${key}: not reset to 0`,
+      ).toHaveLength(1);
+    }
     await waitForSlots(flink, 4); // the replacement TaskManager registered (the next tests need all slots)
   });
 
-  it('upgrades at a new parallelism (2 -> 4): the new job runs at 4 and restored from the savepoint', async () => {
-    const jobId = await startJob(2);
+  it('upgrades at a new parallelism (2 -> 4): the new job runs at 4, restored from the savepoint, every key counts on exactly once', async () => {
+    const jobId = await startJob(2, 'rescale');
     const result = await flink.upgrade(jobId, { parallelism: 4, targetDirectory: `file://${cluster.savepointDir}` });
-    started.push(result.jobId);
     expect(result.previousJobId).toBe(jobId);
     expect(result.jobId).not.toBe(jobId);
     expect(result.jarId).toBe(jarId);
@@ -190,15 +201,18 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     const { latest } = await flink.checkpoints.stats(result.jobId);
     expect(latest.restored?.checkpointId).toBe(result.restoredCheckpointId);
     expect(localPath(latest.restored?.externalPath ?? '')).toBe(localPath(result.savepointPath));
+    await expectCountingOnExactlyOnce('rescale', counterCounts(cluster, 'rescale'));
   });
 
-  for (const broken of ['a missing entry class', 'a broken jar'] as const) {
-    it(`upgrade to ${broken}: the rollback runs and the old version runs again from the savepoint`, async () => {
-      const jobId = await startJob(2);
+  for (const broken of ['a version that cannot take the savepoint state', 'a broken jar'] as const) {
+    it(`upgrade to ${broken}: the rollback runs, the old version counts on from the savepoint`, async () => {
+      const tag = broken === 'a broken jar' ? 'rollback-jar' : 'rollback-state';
+      const jobId = await startJob(2, tag);
       const options =
-        broken === 'a missing entry class'
-          ? { entryClass: 'com.acme.Missing' }
-          : { jar: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(2048, 7)]), filename: 'app-v2.jar' };
+        broken === 'a broken jar'
+          ? { jar: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(2048, 7)]), filename: 'app-v2.jar' }
+          : // word-count has none of the counter's operators: Flink refuses to drop the savepoint's state.
+            { jar: await cluster.testJobJar('word-count'), args: [] };
       const jarsBefore = (await flink.jars.list()).length;
       const error = (await flink
         .upgrade(jobId, { ...options, targetDirectory: `file://${cluster.savepointDir}` })
@@ -207,13 +221,14 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
       expect(error.rolledBack).toBe(true);
       expect(error.message).toMatch(/Rolled back: the previous version runs again as job [0-9a-f]{32}, restored from the savepoint/);
       expect(error.message).toContain(error.savepointPath);
-      started.push(error.rollbackJobId as string);
       const job = await flink.jobs.get(error.rollbackJobId as string);
       expect(job.state).toBe('RUNNING');
       expect(job.vertices.every((v) => v.parallelism === 2)).toBe(true);
       const { latest } = await flink.checkpoints.stats(job.id);
       expect(localPath(latest.restored?.externalPath ?? '')).toBe(localPath(error.savepointPath));
       expect((await flink.jars.list()).length).toBe(jarsBefore); // the broken upload was deleted
+      if (broken !== 'a broken jar') expect(error.message).toMatch(/allowNonRestoredState|Cannot map checkpoint\/savepoint state/);
+      await expectCountingOnExactlyOnce(tag, counterCounts(cluster, tag));
     });
   }
 

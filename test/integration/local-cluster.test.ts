@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCluster } from '../../src/local/index.ts';
+import { buildTestJob, type LocalCluster } from '../../src/local/index.ts';
+import { jdkTool } from '../../src/local/tools.ts';
 import { FLINK_VERSION, jvmPids, startTestCluster } from './support.ts';
 
 describe(`local cluster (Flink ${FLINK_VERSION})`, () => {
@@ -50,6 +53,22 @@ describe(`local cluster (Flink ${FLINK_VERSION})`, () => {
     const other = name === 'config.yaml' ? 'flink-conf.yaml' : 'config.yaml';
     expect(existsSync(join(cluster.workDir, 'conf', name))).toBe(true);
     expect(existsSync(join(cluster.workDir, 'conf', other))).toBe(false);
+  });
+
+  it("builds flink-kit's test jobs for this version once: the cluster's jar is buildTestJob's, with its entry class", async () => {
+    const jar = await cluster.testJobJar('keyed-counter');
+    expect(await buildTestJob('keyed-counter', { flinkVersion: cluster.flinkVersion })).toBe(jar);
+    const dir = mkdtempSync(join(tmpdir(), 'flink-kit-jar-'));
+    try {
+      execFileSync(jdkTool('jar'), ['--extract', '--file', jar, 'META-INF/MANIFEST.MF'], { cwd: dir });
+      expect(readFileSync(join(dir, 'META-INF', 'MANIFEST.MF'), 'utf8')).toMatch(/^Main-Class: flinkkit\.testjobs\.KeyedCounter\r?$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The datagen connector is bundled: Flink 1.18's classpath lacks it.
+    expect(execFileSync(jdkTool('jar'), ['--list', '--file', jar], { encoding: 'utf8' })).toContain(
+      'org/apache/flink/connector/datagen/source/DataGeneratorSource.class',
+    );
   });
 
   it('stop() kills every JVM and removes the work dir', async () => {

@@ -1,13 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
-import { type LocalCluster, type LocalClusterOptions, startLocalCluster } from '../../src/local/index.ts';
+import { FlinkError } from '../../src/errors/index.ts';
+import {
+  type CounterRecord,
+  checkCounterOutput,
+  type LocalCluster,
+  type LocalClusterOptions,
+  parseCounterOutput,
+  startLocalCluster,
+} from '../../src/local/index.ts';
+import { TERMINAL_JOB_STATES } from '../../src/schemas/jobs.ts';
 
 /** The Flink version (or line) this integration run targets; scripts/test.sh sets it per run. */
 export const FLINK_VERSION = process.env['FLINK_VERSION'] ?? '1.20';
+
+/**
+ * Which suite this version gets: `full` (every integration file) or `smoke` (only the
+ * `*.smoke.test.ts` files); scripts/test.sh sets it per version.
+ */
+export const FLINK_SUITE: 'full' | 'smoke' = process.env['FLINK_SUITE'] === 'smoke' ? 'smoke' : 'full';
 
 /** Starts a real local cluster of the version under test (2 TaskManagers x 2 slots by default). */
 export function startTestCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
@@ -17,6 +32,10 @@ export function startTestCluster(options: LocalClusterOptions = {}): Promise<Loc
     slotsPerTaskManager: 2,
     log: (line) => console.log(`[local ${FLINK_VERSION}] ${line}`),
     ...options,
+  }).catch((error: unknown) => {
+    // vitest prints the message only: show the JVM log tails that say why.
+    if (error instanceof FlinkError && error.details) console.error(`[local ${FLINK_VERSION}] ${error.message}\n${error.details}`);
+    throw error;
   });
 }
 
@@ -94,6 +113,68 @@ export function waitForSlots(flink: FlinkClient, slots: number): Promise<void> {
         : { done: false, seen: `${o.taskManagers} TaskManagers, ${o.slotsTotal} slots` };
     },
     { what: `${slots} slots to be registered`, timeoutMs: 120_000 },
+  );
+}
+
+/** What every TaskManager of a local cluster printed, read from the `.out` files (killed ones too). */
+export function localStdout(cluster: LocalCluster): string {
+  return readdirSync(cluster.logDir)
+    .filter((f) => f.startsWith('taskmanager-') && f.endsWith('.out'))
+    .map((f) => readFileSync(join(cluster.logDir, f), 'utf8'))
+    .join('\n');
+}
+
+/** The keyed-counter lines of one run (its `--tag`), from every TaskManager of a local cluster. */
+export function counterRecords(cluster: LocalCluster, tag: string): CounterRecord[] {
+  return parseCounterOutput(localStdout(cluster), tag);
+}
+
+/** The highest count of each key printed so far by the keyed-counter run `tag`. */
+export function counterCounts(cluster: LocalCluster, tag: string): Map<number, number> {
+  return checkCounterOutput(counterRecords(cluster, tag)).counts;
+}
+
+/**
+ * Waits until the keyed-counter run `tag` printed, for every key, a count above `above` (e.g. the
+ * counts at a stop: proof that the restarted job processes every key again), then returns its lines.
+ */
+export async function waitForCounterProgress(
+  cluster: LocalCluster,
+  tag: string,
+  above: Map<number, number>,
+  keys = 8,
+): Promise<CounterRecord[]> {
+  return poll(
+    async () => {
+      const counts = counterCounts(cluster, tag);
+      const behind = [...Array(keys).keys()].filter((k) => (counts.get(k) ?? 0) <= (above.get(k) ?? 0));
+      return behind.length === 0
+        ? { done: true, value: counterRecords(cluster, tag) }
+        : { done: false, seen: `keys ${behind.join(', ')} not past ${behind.map((k) => above.get(k) ?? 0).join(', ')}` };
+    },
+    { what: `keyed-counter ${tag} to count every key further`, timeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
+  );
+}
+
+/**
+ * Cancels every job that is not finished yet, waits until each ended, then until every slot is free
+ * again: a TaskManager reports the slots of a cancelled job free a moment after the job is CANCELED
+ * (seen on 2.3), and the next submit's slot check would fail.
+ */
+export async function cancelAll(flink: FlinkClient): Promise<void> {
+  for (const job of await flink.jobs.list()) {
+    if (TERMINAL_JOB_STATES.has(job.state)) continue;
+    await flink.jobs.cancel(job.id).catch(() => undefined);
+    await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+  }
+  await poll(
+    async () => {
+      const o = await flink.cluster.overview();
+      return o.slotsAvailable === o.slotsTotal
+        ? { done: true, value: undefined }
+        : { done: false, seen: `${o.slotsAvailable} of ${o.slotsTotal} slots free` };
+    },
+    { what: 'every slot to be free', timeoutMs: 60_000 },
   );
 }
 

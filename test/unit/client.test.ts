@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { FlinkClient } from '../../src/client.js';
 import { FlinkApiError } from '../../src/errors/api-errors.js';
 import { FlinkInputError } from '../../src/errors/flink-error.js';
-import { FlinkResponseError } from '../../src/errors/transport-errors.js';
+import { FlinkConnectionError, FlinkResponseError } from '../../src/errors/transport-errors.js';
 import { caught } from '../fakes/caught.js';
 import { flinkErrors, JOB_ID, overview } from '../fakes/flink-replies.js';
+import { selfSignedCert, startHttps } from '../fakes/local-servers.js';
 import { api, FLINK_URL, fakeClient, useFakeFlink } from '../fakes/msw.js';
 
 const flink = useFakeFlink();
@@ -67,6 +68,20 @@ describe('FlinkClient', () => {
     expect(calls).toBe(3);
     expect(flink.requests.every((r) => r.headers.get('x-team') === 'data')).toBe(true);
     expect(strict.url).toBe(client.url);
+  });
+
+  it('withOptions on a client with tls shares its connections: closing the original closes them', async () => {
+    const cert = selfSignedCert();
+    const https = await startHttps(cert, (_req, res) => res.end(JSON.stringify(overview())));
+    try {
+      const client = new FlinkClient({ url: https.url, tls: { ca: cert.cert }, retry: false });
+      const derived = client.withOptions({ timeoutMs: 5_000 });
+      await expect(derived.cluster.overview()).resolves.toMatchObject({ taskManagers: 2 });
+      await client.close();
+      await caught(derived.cluster.overview(), FlinkConnectionError);
+    } finally {
+      await https.close();
+    }
   });
 
   it('close and async dispose resolve for an injected fetch', async () => {

@@ -150,6 +150,19 @@ describe('AsyncOperation.result', () => {
     expect(statusCalls()).toBe(3);
   });
 
+  it('keeps polling through 503s beyond the retry budget of one look (a JobManager electing a leader)', async () => {
+    let look = 0;
+    server.use(
+      http.get(api(STATUS_ROUTE), () =>
+        ++look <= 4
+          ? HttpResponse.json(flinkErrors('Service temporarily unavailable'), { status: 503 })
+          : HttpResponse.json(savepointCompleted()),
+      ),
+    );
+    await expect(savepointOp().result(fast)).resolves.toEqual({ location: SAVEPOINT_PATH });
+    expect(statusCalls()).toBe(5);
+  });
+
   it('a failure is a FlinkOperationError with Flink cause, root cause and trace', async () => {
     server.use(http.get(api(STATUS_ROUTE), inOrder(operationInProgress(), operationFailed(MKDIRS_TRACE))));
     const error = await caught(savepointOp().result(fast), FlinkOperationError);
@@ -218,8 +231,9 @@ describe('AsyncOperation.result', () => {
 
   it('a deadline is a FlinkTimeoutError naming the operation and what was last seen', async () => {
     server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(operationInProgress())));
-    const error = await caught(savepointOp().result({ timeoutMs: 60, pollIntervalMs: 10 }), FlinkTimeoutError);
-    expect(error.timeoutMs).toBe(60);
+    // Long enough for more than one look on a busy machine (the first also loads zod and the schemas).
+    const error = await caught(savepointOp().result({ timeoutMs: 500, pollIntervalMs: 10 }), FlinkTimeoutError);
+    expect(error.timeoutMs).toBe(500);
     expect(error.message).toContain(`waiting for savepoint ${TRIGGER_ID} of job ${JOB_ID} to complete (last seen: IN_PROGRESS)`);
     expect(statusCalls()).toBeGreaterThan(1);
   });

@@ -168,4 +168,43 @@ describe('poll', () => {
     await expect(poll(check, { what: 'x', signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(check).not.toHaveBeenCalled();
   });
+  it('errors that tolerate accepts do not end the wait; the next look succeeds', async () => {
+    const unreachable = new Error('connection refused');
+    const value = await poll(
+      async (attempt) => {
+        if (attempt < 3) throw unreachable;
+        return { done: true, value: 'back' };
+      },
+      { what: 'x', minDelayMs: 1, maxDelayMs: 1, tolerate: (e) => e === unreachable },
+    );
+    expect(value).toBe('back');
+  });
+
+  it('other errors still end the wait at once', async () => {
+    const fatal = new Error('bad reply');
+    let looks = 0;
+    await expect(
+      poll(
+        async () => {
+          looks++;
+          throw fatal;
+        },
+        { what: 'x', minDelayMs: 1, maxDelayMs: 1, tolerate: () => false },
+      ),
+    ).rejects.toBe(fatal);
+    expect(looks).toBe(1);
+  });
+
+  it('tolerated errors until the deadline give a FlinkTimeoutError that names the last one and keeps it as cause', async () => {
+    const unreachable = new Error('connection refused');
+    const error = await poll(
+      async () => {
+        throw unreachable;
+      },
+      { what: 'the job to run', timeoutMs: 30, minDelayMs: 5, maxDelayMs: 5, tolerate: () => true },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkTimeoutError);
+    expect((error as Error).message).toContain('waiting for the job to run (last seen: no answer: connection refused)');
+    expect((error as Error).cause).toBe(unreachable);
+  });
 });

@@ -168,7 +168,7 @@ describe('checkpoints.watch: what is reported', () => {
     expect(short(events)).toEqual(['state RUNNING', ...ten.map((id) => `completed ${id}`), 'missed 6', 'state FINISHED']);
   });
 
-  it('a new restore (changed restore_timestamp) is one restored event; the restore before the watch is not', async () => {
+  it('a new restore (changed restore_timestamp) is one restored event, the restore before the watch is not; from a checkpoint never seen, one missed too', async () => {
     const before = checkpointStats(completed(1), { restored: restoredEntry(1, 'file:/sp/savepoint-a', 1_795_250_400_000) });
     const afterFailover = checkpointStats([], {
       restored: restoredEntry(7, 'file:/tmp/x/checkpoints/chk-7', 1_795_250_500_000),
@@ -176,7 +176,8 @@ describe('checkpoints.watch: what is reported', () => {
     });
     script([before, before, afterFailover, afterFailover], ['RUNNING', 'RESTARTING', 'RUNNING', 'CANCELED']);
     const events = await collect(watch());
-    expect(short(events)).toEqual(['state RUNNING', 'state RESTARTING', 'restored 7', 'state RUNNING', 'state CANCELED']);
+    // A new JobManager's statistics (counts from zero) restored checkpoint 7, which completed on the old one unseen.
+    expect(short(events)).toEqual(['state RUNNING', 'state RESTARTING', 'restored 7', 'missed 1', 'state RUNNING', 'state CANCELED']);
     expect(events[2]).toEqual({
       type: 'restored',
       checkpointId: 7,
@@ -184,6 +185,42 @@ describe('checkpoints.watch: what is reported', () => {
       externalPath: 'file:/tmp/x/checkpoints/chk-7',
       restoredAt: 1_795_250_500_000,
     });
+  });
+
+  it('a failover that restores the last checkpoint reported misses nothing; the new JobManager counting from zero is no loss', async () => {
+    const T0 = 1_795_250_480_000;
+    const old = checkpointStats(completed(1, 2, 3, 4, 5));
+    const successor = checkpointStats(completed(6, 7), {
+      restored: restoredEntry(5, 'file:/tmp/x/checkpoints/chk-5', T0 + 5_500),
+      counts: { total: 2 }, // its own statistics: 2 checkpoints triggered since it took over
+    });
+    script(
+      [checkpointStats(completed(1, 2, 3)), old, refused, refused, successor],
+      ['RUNNING', refused, unavailable, 'RUNNING', 'CANCELED'],
+    );
+    const events = await collect(watch());
+    expect(short(events)).toEqual([
+      'state RUNNING',
+      'completed 4',
+      'completed 5',
+      'restored 5',
+      'completed 6',
+      'completed 7',
+      'state CANCELED',
+    ]);
+  });
+
+  it('after a failover, completions beyond the new history are counted from zero, plus the unseen checkpoint restored', async () => {
+    const T0 = 1_795_250_480_000;
+    const ids = Array.from({ length: 10 }, (_, i) => 8 + i); // the new JobManager completed 6..17; its history holds 8..17
+    const successor = checkpointStats(completed(...ids), {
+      restored: restoredEntry(5, 'file:/tmp/x/checkpoints/chk-5', T0 + 5_500),
+      counts: { completed: 12, total: 12 },
+    });
+    script([checkpointStats(completed(1, 2, 3)), refused, successor], [refused, 'RUNNING', 'CANCELED']);
+    const events = await collect(watch());
+    // More in total than before: the new statistics are told by their first counted id (6, was 1).
+    expect(short(events)).toEqual(['state RUNNING', 'restored 5', ...ids.map((id) => `completed ${id}`), 'missed 3', 'state CANCELED']);
   });
 
   it('a look spanning a restore yields checkpoints and the restore in the order they happened', async () => {

@@ -34,7 +34,7 @@ describe('checkpoints.stats / config / details', () => {
       http.get(api(`/jobs/${JOB_ID}/checkpoints`), () => HttpResponse.json(checkpointStats(history, { restored: restoredEntry(3) }))),
     );
     const stats = await fakeClient().checkpoints.stats(JOB_ID);
-    expect(stats.counts).toEqual({ restored: 1, total: 3, inProgress: 1, completed: 1, failed: 1 });
+    expect(stats.counts).toEqual({ restored: 1, total: 6, inProgress: 1, completed: 1, failed: 1 });
     expect(stats.latest.restored).toMatchObject({ checkpointId: 3, externalPath: SAVEPOINT_PATH });
     expect(stats.latest.completed).toMatchObject({ id: 5, durationMs: 34, externalPath: `file:/tmp/x/checkpoints/${JOB_ID}/chk-5` });
     expect(stats.latest.failed).toMatchObject({ id: 4, failureMessage: 'declined' });

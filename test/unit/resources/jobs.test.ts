@@ -220,6 +220,33 @@ describe('jobs.waitFor', () => {
     expect(looks()).toBe(2);
   });
 
+  it('rides out a JobManager that does not answer for a while (a failover), then sees the job run', async () => {
+    const running = jobDetails('RUNNING', ['RUNNING']);
+    let look = 0;
+    server.use(
+      http.get(api('/jobs/overview'), () => {
+        look++;
+        if (look <= 2) return HttpResponse.error(); // connection refused / reset
+        if (look === 3)
+          return HttpResponse.json(flinkErrors('Service temporarily unavailable due to an ongoing leader election.'), { status: 503 });
+        return HttpResponse.json(jobsOverviewReply(running));
+      }),
+      http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(running)),
+    );
+    const job = await fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
+    expect(job.state).toBe('RUNNING');
+    expect(look).toBe(4);
+  });
+
+  it('a JobManager that never comes back is a FlinkTimeoutError at the deadline that says so', async () => {
+    server.use(http.get(api('/jobs/overview'), () => HttpResponse.error()));
+    const error = await caught(
+      fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }),
+      FlinkTimeoutError,
+    );
+    expect(error.message).toContain('last seen: no answer: no HTTP reply');
+  });
+
   it('RUNNING does not count while the job has no running task yet', async () => {
     server.use(...scriptedJob([jobDetails('RUNNING', []), jobDetails('RUNNING', ['RUNNING'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ allTasksRunning: true });

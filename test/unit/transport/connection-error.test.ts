@@ -88,6 +88,41 @@ describe('toConnectionError', () => {
     expect(error.message).toContain('http://');
   });
 
+  it('a certificate for other names says which host the URL names and which the certificate does', () => {
+    const cause = Object.assign(withCode("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID'), {
+      cert: { subjectaltname: 'IP Address:127.0.0.1' },
+    });
+    const error = toConnectionError(fetchFailed(cause), new URL('https://localhost:8081/v1/overview'));
+    expect(error.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(error.message).toContain('not valid for host "localhost" (it names IP Address:127.0.0.1)');
+    expect(error.message).toContain('Use a host name the certificate names');
+  });
+
+  it.each([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  ])("%s says to pass the CA that signed Flink's REST certificate as tls.ca", (code) => {
+    const error = toConnectionError(fetchFailed(withCode('unable to verify', code)), new URL('https://jm:8081/v1/overview'));
+    expect(error.message).toContain('not signed by a CA this client trusts');
+    expect(error.message).toContain('tls.ca');
+    expect(error.message).toContain('security.ssl.rest.keystore');
+  });
+
+  it.each(['ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'])(
+    '%s without a client certificate says one is required (mutual TLS), with one that the server refused it',
+    (code) => {
+      const url = new URL('https://jm:8081/v1/overview');
+      const without = toConnectionError(fetchFailed(withCode('ssl/tls alert', code)), url);
+      expect(without.message).toContain('the server requires a client certificate');
+      expect(without.message).toContain('Pass tls.cert and tls.key');
+      const refused = toConnectionError(fetchFailed(withCode('ssl/tls alert', code)), url, { clientCert: true });
+      expect(refused.message).toContain('the server refused the client certificate');
+      expect(refused.message).toContain('security.ssl.rest.truststore');
+    },
+  );
+
   it('adds the RPC port hint to whatever went wrong', () => {
     const error = toConnectionError(fetchFailed(withCode('other side closed', 'UND_ERR_SOCKET')), new URL('http://jm:6123/v1/overview'));
     expect(error.message).toContain('UND_ERR_SOCKET');

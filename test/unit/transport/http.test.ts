@@ -244,6 +244,40 @@ describe('replies that are not Flink', () => {
   });
 });
 
+describe('redirects (reported, never followed)', () => {
+  it("Flink's 301 from http:// to https:// (a TLS REST endpoint) says to use https:// with tls.ca, sent once", async () => {
+    const tlsPort = serve(await startHttp(() => undefined)).port; // only its number matters
+    const flinkTls = serve(
+      await startHttp((req, res) => {
+        res.writeHead(301, { location: `https://127.0.0.1:${tlsPort}${req.url}`, 'content-length': '0' });
+        res.end();
+      }),
+    );
+    const error = await caught(undiciClient({ url: flinkTls.url }).jars.run(JAR_ID), FlinkResponseError);
+    expect(error.status).toBe(301);
+    expect(error.message).toContain(`redirecting to https://127.0.0.1:${tlsPort}/v1/jars/${JAR_ID}/run`);
+    expect(error.message).toContain(`use https://127.0.0.1:${tlsPort} as the URL`);
+    expect(error.message).toContain('security.ssl.rest.enabled');
+    expect(error.message).toContain('tls.ca');
+    expect(flinkTls.hits).toBe(1);
+  });
+
+  it('a redirect elsewhere names where it points, without credentials, and is not followed', async () => {
+    server.use(
+      http.get(
+        api('/overview'),
+        () => new HttpResponse(null, { status: 302, headers: { location: 'https://u:pw@sso.test/login?token=abc' } }),
+      ),
+    );
+    const error = await caught(fakeClient().cluster.overview(), FlinkResponseError);
+    expect(error.status).toBe(302);
+    expect(error.message).toContain('redirecting to https://***@sso.test/login?token=***');
+    expect(error.message).toContain('does not follow redirects');
+    expect(error.message).not.toContain('pw');
+    expect(attempts('GET /v1/overview')).toBe(1);
+  });
+});
+
 describe('retries', () => {
   /** A handler answering 503 (Flink's "leader not ready") `failures` times, then the overview. */
   function unavailableThenOk(failures: number, headers: Record<string, string> = {}) {

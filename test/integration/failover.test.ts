@@ -1,0 +1,251 @@
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fetch as undiciFetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlinkClient } from '../../src/client.ts';
+import { poll } from '../../src/core/poll.ts';
+import { FlinkApiError, FlinkConnectionError, FlinkInputError, FlinkOperationError, isFlinkError } from '../../src/errors/index.ts';
+import type { LocalCluster } from '../../src/local/index.ts';
+import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
+import { continuousWordCountArgs, FLINK_VERSION, jvmPids, startTestCluster, stdoutOfAll, wordCounts, wordInputDir } from './support.ts';
+
+/** How a call made during the outage ended, and after how long. */
+type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false; error: unknown; ms: number };
+
+function settle<T>(call: Promise<T>): Promise<Outcome<T>> {
+  const start = performance.now();
+  return call.then(
+    (value) => ({ ok: true as const, value, ms: performance.now() - start }),
+    (error: unknown) => ({ ok: false as const, error, ms: performance.now() - start }),
+  );
+}
+
+/** Ids of the checkpoints of `jobId` whose `_metadata` is on disk: every completed one (all are retained). */
+function completedOnDisk(checkpointDir: string, jobId: string): number[] {
+  const dir = join(checkpointDir, jobId);
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const id = /^chk-(\d+)$/.exec(name)?.[1];
+      return id !== undefined && existsSync(join(dir, name, '_metadata')) ? [Number(id)] : [];
+    })
+    .sort((a, b) => a - b);
+}
+
+/** A word the built-in WordCount text does not hold: its counts are the long-running job's alone. */
+const WORD = 'zookeeper';
+const old = FLINK_VERSION === '1.18' || FLINK_VERSION === '1.19';
+
+describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () => {
+  let cluster: LocalCluster;
+  let flink: FlinkClient;
+  let input: string;
+  let racingInput: string;
+  let jarPath: string;
+  let jarId: string;
+  let jobId: string;
+  const events: CheckpointEvent[] = [];
+  /** What happened; filled by the first test, checked by the others. */
+  const seen = {
+    lastReportedBeforeKill: -1,
+    killedAt: 0,
+    leaderMs: 0,
+    runningMs: 0,
+    restoredId: undefined as number | undefined,
+    output: '',
+    calls: {} as {
+      quickRead: Outcome<unknown>;
+      patientRead: Outcome<string>;
+      run: Outcome<{ jobId: string }>;
+      racingSubmit: Outcome<{ jobId: string }>;
+    },
+  };
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({
+      highAvailability: true,
+      config: {
+        // A checkpoint every 4 s at most: killing the JobManager right after one completed leaves
+        // none completing unseen in between.
+        'execution.checkpointing.interval': '4s',
+        'execution.checkpointing.min-pause': '4s',
+        [old ? 'state.checkpoints.num-retained' : 'execution.checkpointing.num-retained']: 100,
+        'web.refresh-interval': 250,
+      },
+    });
+    flink = cluster.client;
+    jarPath = await cluster.exampleJar('WordCount');
+    jarId = (await flink.jars.upload(jarPath)).id;
+    input = wordInputDir(`${WORD} ${WORD}\n`);
+    racingInput = wordInputDir('racing\n');
+    jobId = (await flink.submit({ jar: { id: jarId }, parallelism: 2, args: continuousWordCountArgs(input), until: 'RUNNING' })).jobId;
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    for (const dir of [input, racingInput]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kill the JobManager with calls in flight, start a new one: the job runs again', { timeout: 420_000 }, async () => {
+    const retry = { retries: 60, minDelayMs: 250, maxDelayMs: 2_000 };
+    const patient = flink.withOptions({ retry });
+    const before = await stdoutOfAll(flink);
+    const watching = new AbortController();
+    let killing: Promise<void> | undefined;
+    let racing: Promise<Outcome<{ jobId: string }>> | undefined;
+    // A submit whose run request is under way when the JobManager dies (150 ms in: building the job, or persisting it).
+    const racer = new FlinkClient({
+      url: cluster.url,
+      retry,
+      fetch: ((url: URL, init: Record<string, unknown>) => {
+        if (url.pathname.endsWith('/run') && !killing) {
+          setTimeout(() => {
+            seen.killedAt = performance.now();
+            killing = cluster.killJobManager();
+          }, 150);
+        }
+        return undiciFetch(url, init);
+      }) as unknown as typeof globalThis.fetch,
+    });
+    const completedCount = () => events.filter((e) => e.type === 'completed').length;
+    const watch = (async () => {
+      for await (const event of flink.checkpoints.watch(jobId, { intervalMs: 250, signal: watching.signal })) {
+        events.push(event);
+        // Two checkpoints in, right after the next one: a submit, and the JobManager killed under its run request.
+        if (!racing && event.type === 'completed' && completedCount() >= 3) {
+          seen.lastReportedBeforeKill = event.checkpointId;
+          racing = settle(racer.submit({ jar: jarPath, parallelism: 1, args: continuousWordCountArgs(racingInput), timeoutMs: 240_000 }));
+        }
+      }
+    })();
+
+    await poll(async () => (killing ? { done: true, value: await killing } : { done: false }), {
+      what: 'three completed checkpoints and the kill',
+      timeoutMs: 120_000,
+    });
+    // Calls made while no JobManager runs: a read with the default retries, a patient read, a run (it carries a job id).
+    const quickRead = settle(flink.cluster.overview());
+    const patientRead = settle(patient.jobs.status(jobId));
+    const run = settle(patient.jars.run(jarId, { parallelism: 1 }));
+
+    await cluster.startJobManager();
+    seen.leaderMs = performance.now() - seen.killedAt;
+    await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 180_000 });
+    seen.runningMs = performance.now() - seen.killedAt;
+    seen.calls = {
+      quickRead: await quickRead,
+      patientRead: await patientRead,
+      run: await run,
+      racingSubmit: await (racing as Promise<Outcome<{ jobId: string }>>),
+    };
+    await racer.close();
+
+    // New input after the failover: counted on top of the restored state.
+    writeFileSync(join(input, 'after-failover.txt'), `${WORD}\n`);
+    seen.output = await poll(
+      async () => {
+        let out = '';
+        for (const [id, text] of await stdoutOfAll(flink)) out += text.slice(before.get(id)?.length ?? 0);
+        return out.includes(`(${WORD},3)`) ? { done: true, value: out } : { done: false };
+      },
+      { what: `(${WORD},3) in the TaskManagers' stdout`, timeoutMs: 120_000 },
+    );
+    // Two checkpoints of the new JobManager, then stop watching.
+    await poll(
+      async () => {
+        const restored = events.find((e) => e.type === 'restored');
+        const after = events.filter((e) => e.type === 'completed' && restored && e.checkpointId > restored.checkpointId);
+        return after.length >= 2 ? { done: true, value: undefined } : { done: false };
+      },
+      { what: 'a restored event and two completed checkpoints after it', timeoutMs: 120_000 },
+    );
+    watching.abort();
+    await watch;
+    seen.restoredId = (await flink.checkpoints.stats(jobId)).latest.restored?.checkpointId;
+
+    console.log(
+      `[failover ${FLINK_VERSION}] kill -> new JobManager leads: ${(seen.leaderMs / 1000).toFixed(1)} s; ` +
+        `-> job RUNNING again (seen by the client): ${(seen.runningMs / 1000).toFixed(1)} s; ` +
+        `patient read answered after ${(seen.calls.patientRead.ms / 1000).toFixed(1)} s; ` +
+        `racing submit: ${seen.calls.racingSubmit.ok ? 'one job' : `typed error ${(seen.calls.racingSubmit.error as Error).name}`} (machine shared: timings are indicative)`,
+    );
+    expect(await flink.jobs.status(jobId)).toBe('RUNNING');
+  });
+
+  it('the job recovered from its latest checkpoint and kept its state (counts go on from there)', () => {
+    expect(seen.restoredId).toBe(seen.lastReportedBeforeKill);
+    const counts = wordCounts(seen.output);
+    expect(counts.get(WORD)).toBe(3);
+    // Restored state, not a fresh start that re-read the first file: no count of 1 or 2 after the kill.
+    expect(seen.output).not.toMatch(new RegExp(`\\(${WORD},[12]\\)`));
+  });
+
+  it('the watch went on across it: one restored event, every completed checkpoint once, none missed', () => {
+    const restored = events.filter((e) => e.type === 'restored');
+    expect(restored).toHaveLength(1);
+    expect(restored[0]).toMatchObject({ checkpointId: seen.lastReportedBeforeKill, isSavepoint: false });
+    expect(events.filter((e) => e.type === 'missed')).toEqual([]);
+    const reported = events.flatMap((e) => (e.type === 'completed' ? [e.checkpointId] : []));
+    expect(new Set(reported).size).toBe(reported.length);
+    expect(reported).toEqual([...reported].sort((a, b) => a - b));
+    // Flink's own record: the retained checkpoints on disk, from the first reported to the last.
+    const first = reported[0] as number;
+    const last = reported.at(-1) as number;
+    const onDisk = completedOnDisk(cluster.checkpointDir, jobId).filter((id) => id >= first && id <= last);
+    expect(reported).toEqual(onDisk);
+    console.log(
+      `[failover ${FLINK_VERSION}] watch: ${reported.length} completed checkpoints reported (${first}..${last}), ` +
+        `${onDisk.length} on disk in that range, 0 missed, 0 duplicates; states: ${events.flatMap((e) => (e.type === 'state' ? [e.state] : [])).join(' -> ')}`,
+    );
+    const states = events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
+    expect(states[0]).toBe('RUNNING');
+    expect(states.at(-1)).toBe('RUNNING');
+    expect(states.some((s) => s === 'FAILED' || s === 'CANCELED' || s === 'FINISHED')).toBe(false);
+  });
+
+  it('calls made during the outage retried to success, or failed typed within their deadline', () => {
+    const { quickRead, patientRead, run } = seen.calls;
+    // Default retries (3, ~4 s of backoff) end before a new JobManager can lead: a typed error, soon.
+    expect(quickRead.ok).toBe(false);
+    if (!quickRead.ok) {
+      expect(isFlinkError(quickRead.error)).toBe(true);
+      expect(
+        quickRead.error instanceof FlinkConnectionError || (quickRead.error instanceof FlinkApiError && quickRead.error.status === 503),
+      ).toBe(true);
+    }
+    expect(quickRead.ms).toBeLessThan(20_000);
+    expect(patientRead).toMatchObject({ ok: true });
+    // A run carries its job id: retried into the new JobManager, one job, which ran to its end.
+    expect(run.ok).toBe(true);
+  });
+
+  it('the run and the racing submit made exactly one job each (or a typed error), never two', async () => {
+    const { run, racingSubmit } = seen.calls;
+    const known = new Set([jobId]);
+    if (run.ok) {
+      known.add(run.value.jobId);
+      expect(await flink.jobs.waitFor(run.value.jobId, { until: 'FINISHED', timeoutMs: 120_000 })).toMatchObject({ state: 'FINISHED' });
+    }
+    if (racingSubmit.ok) known.add(racingSubmit.value.jobId);
+    else expect(isFlinkError(racingSubmit.error)).toBe(true);
+    const jobs = await flink.jobs.list();
+    expect(jobs.map((j) => j.id).filter((id) => !known.has(id))).toEqual([]);
+    if (racingSubmit.ok) expect(jobs.filter((j) => j.id === racingSubmit.value.jobId && j.state === 'RUNNING')).toHaveLength(1);
+  });
+
+  it('in-place rescale on this cluster (default scheduler) is a typed error that names jobmanager.scheduler: adaptive', async () => {
+    const error = await flink.jobs.rescale(jobId, { parallelism: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkOperationError);
+    expect((error as FlinkOperationError).operation).toBe('rescale');
+    expect((error as Error).message).toContain('jobmanager.scheduler: adaptive');
+    expect(await flink.jobs.status(jobId)).toBe('RUNNING');
+  });
+
+  it('a second JobManager, or a kill with none running, is refused; stop() leaves no JVM (ZooKeeper included) and no temp dir', async () => {
+    expect(jvmPids(cluster.workDir).length).toBe(4); // ZooKeeper, a JobManager, 2 TaskManagers
+    await expect(cluster.startJobManager()).rejects.toThrow(FlinkInputError);
+    await cluster.killJobManager();
+    await expect(cluster.killJobManager()).rejects.toThrow('no JobManager is running; startJobManager() starts one');
+    await cluster.stop();
+    expect(jvmPids(cluster.workDir)).toEqual([]);
+    expect(existsSync(cluster.workDir)).toBe(false);
+  });
+});
