@@ -1,5 +1,5 @@
 import type { FlinkClient } from '../client.js';
-import { type Connection, connect } from './connect.js';
+import { type ConnectFlags, type Connection, connect } from './connect.js';
 import { Output } from './output.js';
 
 /** A command module: `src/cli/commands/<name>.ts` default-exports one of these. */
@@ -8,9 +8,8 @@ export type CommandRun = (cli: Cli, args: Args, flags: Record<string, unknown>) 
 /** Positional arguments as declared: a string, `undefined` for an optional one not given, a list for variadic ones. */
 export type Args = readonly (string | string[] | undefined)[];
 
-/** Global flags, as commander parses them. */
-export interface GlobalFlags {
-  url?: string;
+/** Global flags, as commander parses them (the connection flags: `--url`, `--k8s`, `--namespace`, …). */
+export interface GlobalFlags extends ConnectFlags {
   json?: boolean;
   verbose?: boolean;
   timeout?: number;
@@ -41,9 +40,9 @@ export class Cli {
     return this.flags.timeout === undefined ? {} : { timeoutMs: this.flags.timeout };
   }
 
-  /** The client for this command (`--url`, `FLINK_URL`, the local cluster, or the default). */
+  /** The client for this command (`--k8s`, `--url`, `FLINK_URL`, the local cluster, or the default). */
   async client(): Promise<FlinkClient> {
-    this.connection ??= await connect({ url: this.flags.url });
+    this.connection ??= await connect(this.flags);
     return this.connection.flink;
   }
 

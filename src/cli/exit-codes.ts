@@ -29,6 +29,8 @@ export const EXIT = {
   insufficientSlots: 10,
   /** `doctor` found at least one failing check. */
   checksFailed: 11,
+  /** Kubernetes (`FlinkKubernetesError`, with `--k8s`): kubeconfig, context, namespace, Service, no Ready pod, RBAC, API server; the message names the fix. */
+  kubernetes: 12,
   /** Interrupted (Ctrl-C) before the command finished. */
   interrupted: 130,
   /** A bug in flink-kit (an error that is not a FlinkError). */
@@ -45,6 +47,7 @@ const BY_CLASS: Record<string, number> = {
   FlinkConnectionError: EXIT.connection,
   FlinkTimeoutError: EXIT.timeout,
   FlinkInputError: EXIT.input,
+  FlinkKubernetesError: EXIT.kubernetes,
   FlinkError: EXIT.error,
 };
 

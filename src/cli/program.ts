@@ -23,6 +23,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The global flags that go with `--k8s`. */
+const KUBE_FLAGS = ['namespace', 'service', 'port', 'context', 'kubeconfig'];
+
 /** What the parse of one command line carries from `main` to the action and back. */
 interface ParseState {
   exitCode: number;
@@ -35,10 +38,17 @@ function buildProgram(state: ParseState): Command {
     .description('Submit, follow, savepoint and upgrade Apache Flink jobs over the REST API.')
     .version(packageVersion(), '-V, --version')
     .option('--url <url>', 'Flink REST URL (default: $FLINK_URL, the `local up` cluster, or http://127.0.0.1:8081)')
+    .option('--k8s', 'find the JobManager on Kubernetes and port-forward to it (needs @kubernetes/client-node)')
+    .option('--namespace <ns>', "with --k8s: Flink's namespace (default: the context's, else default)")
+    .option('--service <name>', 'with --k8s: the REST Service (default: the one <cluster-id>-rest, else flink-jobmanager)')
+    .option('--port <port>', 'with --k8s: Service port, name or number (default: rest, webui, ui, http, else 8081)')
+    .option('--context <name>', 'with --k8s: kubeconfig context (default: the current one)')
+    .option('--kubeconfig <file>', 'with --k8s: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)')
     .option('--json', 'print the result as one JSON document (JSON lines for --watch)')
     .option('--timeout <duration>', 'deadline of waits, e.g. 90s, 5m (default: 5m; stop and savepoint 10m)', duration)
     .option('-v, --verbose', 'stack traces and details on errors, notes on stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1 or TERM=dumb)')
+    .configureHelp({ showGlobalOptions: true }) // `run --help` also lists --url, --k8s, --json…
     .showSuggestionAfterError()
     .showHelpAfterError('(flink-kit --help for usage; program arguments go after --)')
     .exitOverride();
@@ -48,14 +58,20 @@ function buildProgram(state: ParseState): Command {
   $ flink-kit run ./app.jar -p 4 -- --input s3://bucket/in     run a jar, wait until all tasks run
   $ flink-kit list --url http://jobmanager:8081                jobs on a cluster
   $ flink-kit local up && flink-kit doctor                     a local cluster, checked
+  $ flink-kit doctor --k8s --namespace flink                   Flink on Kubernetes, pods included
 `,
   );
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 error, 2 usage, 3 input, 4 not found, 5 conflict, 6 connection, 7 timeout,\n8 job failed, 9 operation failed, 10 insufficient slots, 11 doctor checks failed, 130 interrupted.',
+    '\nExit codes: 0 ok, 1 error, 2 usage, 3 input, 4 not found, 5 conflict, 6 connection, 7 timeout,\n8 job failed, 9 operation failed, 10 insufficient slots, 11 doctor checks failed, 12 Kubernetes, 130 interrupted.',
   );
-  program.hook('preAction', () => {
-    if (program.opts()['color'] === false) process.env['NO_COLOR'] = '1';
+  program.hook('preAction', (_, action) => {
+    const global = program.opts();
+    if (global['color'] === false) process.env['NO_COLOR'] = '1';
+    const kube = KUBE_FLAGS.filter((flag) => global[flag] !== undefined).map((flag) => `--${flag}`);
+    if (kube.length > 0 && !global['k8s'])
+      action.error(`error: ${kube.join(', ')} ${kube.length > 1 ? 'are' : 'is'} for Flink on Kubernetes: add --k8s`);
+    if (global['k8s'] && global['url'] !== undefined) action.error('error: --url and --k8s both say where Flink is: give one of them');
   });
 
   const job = '<job>';
@@ -210,10 +226,14 @@ function buildProgram(state: ParseState): Command {
 
   program
     .command('doctor')
-    .description('check a cluster the way you would by hand after deploying Flink; exit 11 on a failed check')
+    .description('check a cluster the way you would by hand after deploying Flink (with --k8s, its pods too); exit 11 on a failed check')
     .addHelpText(
       'before',
-      example('flink-kit doctor --url http://jobmanager:8081', 'flink-kit doctor --json | jq \'.checks[] | select(.status != "pass")\''),
+      example(
+        'flink-kit doctor --url http://jobmanager:8081',
+        'flink-kit doctor --k8s --namespace flink          # also the pods: Ready, registered with Flink, spread over nodes',
+        'flink-kit doctor --json | jq \'.checks[] | select(.status != "pass")\'',
+      ),
     )
     .action(lazy('doctor'));
 

@@ -10,7 +10,15 @@ import { EXIT, exitCodeOf } from './exit-codes.js';
 export function reportError(cli: Cli, error: unknown): number {
   const code = exitCodeOf(error);
   const err = process.stderr;
-  const e = (error ?? {}) as { name?: string; message?: string; rootCause?: string; details?: string; stack?: string; cause?: unknown };
+  const e = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    rootCause?: string;
+    details?: string;
+    stack?: string;
+    cause?: unknown;
+    reason?: string;
+  };
   if (code === EXIT.interrupted) {
     err.write(`flink-kit: interrupted\n`);
     return code;
@@ -18,9 +26,10 @@ export function reportError(cli: Cli, error: unknown): number {
   const lines = [`${styleText('red', 'flink-kit:', { stream: err })} ${e.message ?? String(error)}`];
   if (e.rootCause && !(e.message ?? '').includes(e.rootCause)) lines.push(`  root cause: ${e.rootCause}`);
   if (e.name === 'FlinkConnectionError' && cli.connection) {
-    const hint = connectionHint(cli.connection.source);
+    const hint = connectionHint(cli.connection);
     if (hint) lines.push(`  ${hint}`);
   }
+  if (code === EXIT.kubernetes && e.reason) lines.push(`  Kubernetes reason: ${e.reason}`);
   if (e.name === 'FlinkTimeoutError') lines.push('  Give waits longer with --timeout, e.g. --timeout 10m.');
   if (code === EXIT.internal) lines.push('  This is a bug in flink-kit; please report it with the output of --verbose.');
   if (cli.out.verbose) {

@@ -11,6 +11,7 @@ import { describe, type FlinkOnKubernetes } from './describe.js';
 export { FlinkKubernetesError, type KubernetesErrorReason } from '../errors/kube-errors.js';
 export type { KubernetesConnection, KubernetesConnectOptions, KubernetesMode } from './connect.js';
 export type { FlinkOnKubernetes, FlinkOnKubernetesProblem, FlinkOnKubernetesProblemKind, FlinkPod, FlinkView } from './describe.js';
+export { kubernetesChecks, kubernetesDoctorSection } from './doctor.js';
 export type { KubernetesService } from './service.js';
 
 /**
@@ -43,8 +44,10 @@ export function connectKubernetes(options: KubernetesConnectOptions = {}): Promi
 /**
  * Describes a Flink cluster on Kubernetes: its JobManager and TaskManager pods (phase, readiness,
  * node, restarts) next to what Flink reports (registered TaskManagers, slots), and the problems
- * found: TaskManager pods not registered, all TaskManagers on one node, pods not ready or
- * restarting, Flink unreachable. Does not throw for an unhealthy cluster, only when it cannot look.
+ * found, each with its one-line fix: TaskManager pods not registered (a pod Ready for over a minute
+ * that Flink does not list never will be: the classic `jobmanager.rpc.address` mistake; a younger
+ * one is still registering), all TaskManagers on one node, pods not ready or restarting, Flink
+ * unreachable. Does not throw for an unhealthy cluster, only when it cannot look.
  *
  * @throws {@link FlinkKubernetesError} as {@link connectKubernetes} does for the kubeconfig, the
  * namespace, the Service and RBAC.
@@ -53,7 +56,7 @@ export function connectKubernetes(options: KubernetesConnectOptions = {}): Promi
  * import { describeFlinkOnKubernetes } from 'flink-kit/kube';
  * const report = await describeFlinkOnKubernetes({ namespace: 'flink' });
  * console.log(report.flink?.taskManagers, report.taskManagers.length);
- * for (const p of report.problems) console.log(`${p.kind}: ${p.message}`);
+ * for (const p of report.problems) console.log(`${p.kind}: ${p.message} (fix: ${p.fix})`);
  * ```
  */
 export function describeFlinkOnKubernetes(options: KubernetesConnectOptions = {}): Promise<FlinkOnKubernetes> {

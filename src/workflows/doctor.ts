@@ -39,8 +39,8 @@ export interface DoctorDeps {
 /** What a section of checks gets: the client's resources and what the REST checks already read. */
 export interface DoctorContext {
   deps: DoctorDeps;
-  /** `/overview`, read by the REST check. */
-  overview: Overview;
+  /** `/overview`, read by the REST check; `undefined` when the REST endpoint did not answer. */
+  overview: Overview | undefined;
   /** The JobManager configuration, when it could be read. */
   config: Record<string, string> | undefined;
   request: RequestOptions;
@@ -48,7 +48,8 @@ export interface DoctorContext {
 
 /**
  * A pluggable group of checks (e.g. Kubernetes: TaskManager pods vs registered TaskManagers), run
- * after the REST checks once the REST endpoint answered.
+ * after the built-in checks, also when the REST endpoint did not answer (then `overview` is undefined):
+ * a section may find out why.
  */
 export type DoctorSection = (context: DoctorContext) => Promise<DoctorCheck[]>;
 
@@ -81,7 +82,10 @@ const TROUBLED = new Set(['FAILING', 'RESTARTING']);
 export async function doctor(deps: DoctorDeps, options: DoctorOptions = {}): Promise<DoctorReport> {
   const request: RequestOptions = options.signal ? { signal: options.signal } : {};
   const checks: DoctorCheck[] = [];
-  const report = () => ({ ok: checks.every((c) => c.status !== 'fail'), url: deps.url, flinkVersion, checks });
+  const report = async (context: Pick<DoctorContext, 'overview' | 'config'>): Promise<DoctorReport> => {
+    for (const section of options.sections ?? []) checks.push(...(await section({ deps, request, ...context })));
+    return { ok: checks.every((c) => c.status !== 'fail'), url: deps.url, flinkVersion, checks };
+  };
   let flinkVersion: string | undefined;
 
   let overview: Overview;
@@ -95,7 +99,7 @@ export async function doctor(deps: DoctorDeps, options: DoctorOptions = {}): Pro
       summary: `the REST endpoint at ${deps.url} does not work: ${(error as Error).message}`,
       fix: "point the client at the JobManager's REST port (rest.port, 8081 by default; 6123 is RPC) and check that it runs",
     });
-    return report();
+    return report({ overview: undefined, config: undefined });
   }
   flinkVersion = overview.flinkVersion;
   checks.push({ id: 'rest', status: 'pass', summary: `REST endpoint answers at ${deps.url}: Flink ${overview.flinkVersion}` });
@@ -138,8 +142,7 @@ export async function doctor(deps: DoctorDeps, options: DoctorOptions = {}): Pro
   }
 
   checks.push(...(await jobChecks(deps, request)));
-  for (const section of options.sections ?? []) checks.push(...(await section({ deps, overview, config, request })));
-  return report();
+  return report({ overview, config });
 }
 
 function slotsCheck(o: Overview): DoctorCheck {

@@ -31,6 +31,8 @@ export interface FakePod {
   node?: string;
   ip?: string;
   restarts?: number;
+  /** When the pod became Ready (the Ready condition's lastTransitionTime), ISO; default: none given. */
+  readySince?: string;
   forward?: ForwardBehaviour;
 }
 
@@ -285,7 +287,14 @@ function podObject(ns: string, pod: FakePod): Record<string, unknown> {
     status: {
       phase: pod.phase ?? 'Running',
       podIP: pod.ip,
-      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', ...(ready ? {} : { reason: 'ContainersNotReady' }) }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          ...(ready ? {} : { reason: 'ContainersNotReady' }),
+          ...(pod.readySince ? { lastTransitionTime: pod.readySince } : {}),
+        },
+      ],
       containerStatuses: [{ name: 'main', ready, restartCount: pod.restarts ?? 0, image: 'flink', imageID: '', state: {} }],
     },
   };

@@ -3,14 +3,14 @@
  * test) against a real cluster started with `flink-kit local up`, and the examples run the same way.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleJar } from '../../src/local/index.ts';
 import { freePort } from '../../src/local/processes.ts';
-import { continuousWordCountArgs, FLINK_VERSION, jvmPids, wordInputDir } from './support.ts';
+import { continuousWordCountArgs, ensureCliBuilt, FLINK_VERSION, jvmPids, wordInputDir } from './support.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'dist/cli/main.js');
@@ -54,19 +54,6 @@ async function json<T = Record<string, unknown>>(args: string[]): Promise<T> {
   return JSON.parse(await ok(['--json', ...args])) as T;
 }
 
-/** Builds dist/ when a source file is newer than the built entry point (scripts/test.sh builds first). */
-function ensureBuilt(): void {
-  const built = existsSync(BIN) ? statSync(BIN).mtimeMs : 0;
-  const newest = Math.max(
-    ...execFileSync('find', [join(ROOT, 'src'), '-name', '*.ts', '-newermt', `@${Math.floor(built / 1000)}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map((f) => statSync(f).mtimeMs),
-    0,
-  );
-  if (newest > built || built === 0) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-}
-
 /** Lines a child writes to stdout, as they come. */
 function lines(child: ChildProcess): AsyncIterable<string> {
   return (async function* () {
@@ -97,7 +84,7 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let restartedId: string;
 
   beforeAll(async () => {
-    ensureBuilt();
+    ensureCliBuilt();
     input = wordInputDir();
     // `local up` is the cluster of this file: 2 TaskManagers x 2 slots, checkpoints every second,
     // TaskManager loss noticed within seconds (the broken-cluster doctor test kills them).

@@ -18,6 +18,7 @@ import type { LocalCluster } from '../../src/local/index.ts';
 import { caught } from '../fakes/caught.ts';
 import { buildKubeLab, connectionsTo, type KubeLab, manifest, pidsMentioning, startKubeLab } from '../kube-lab/lab.ts';
 import { type Relay, startRelay } from '../kube-lab/relay.ts';
+import { kubeCliTests, readyFor } from './kube-cli.ts';
 import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, wordInputDir } from './support.ts';
 
 const NAMESPACES = ['flink', 'operator', 'named'];
@@ -234,6 +235,8 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
     );
   });
 
+  kubeCliTests(() => ({ kubeconfig, core, flink, wordCountJar, kwokPort: lab.kwokPort, scale }));
+
   it('describeFlinkOnKubernetes: pods next to what Flink reports, and the mismatches', async () => {
     await scale('flink', 'flink-taskmanager', 4); // the issue's 4 x 2-slot TaskManagers; this Flink has 2
     await poll(
@@ -243,6 +246,7 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
       },
       { what: '4 TaskManager pods', timeoutMs: 60_000 },
     );
+    await readyFor(core, 'flink', 'app=flink,component=taskmanager', 300); // Ready for minutes: not "still registering"
     const report = await describeFlinkOnKubernetes({ kubeconfig, namespace: 'flink' });
     expect(report.service.name).toBe('flink-jobmanager');
     expect(report.jobManagers.filter((p) => p.ready)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
 import { FlinkError } from '../../src/errors/index.ts';
@@ -176,4 +176,22 @@ export async function cancelAll(flink: FlinkClient): Promise<void> {
     },
     { what: 'every slot to be free', timeoutMs: 60_000 },
   );
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The built `flink-kit` binary that the CLI tests run as a child process. */
+export const CLI_BIN = join(ROOT, 'dist/cli/main.js');
+
+/** Builds dist/ when a source file is newer than the built CLI entry point (scripts/test.sh builds first). */
+export function ensureCliBuilt(): void {
+  const built = existsSync(CLI_BIN) ? statSync(CLI_BIN).mtimeMs : 0;
+  const newest = Math.max(
+    ...execFileSync('find', [join(ROOT, 'src'), '-name', '*.ts', '-newermt', `@${Math.floor(built / 1000)}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => statSync(f).mtimeMs),
+    0,
+  );
+  if (newest > built || built === 0) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 }

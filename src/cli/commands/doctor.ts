@@ -1,15 +1,20 @@
-import { doctor as runDoctor } from '../../workflows/doctor.js';
+import type { FlinkClient } from '../../client.js';
+import { FlinkKubernetesError } from '../../errors/kube-errors.js';
+import { type DoctorReport, doctor as runDoctor } from '../../workflows/doctor.js';
+import { kubeOptions } from '../connect.js';
 import type { Cli } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { spin } from '../ui.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
 
-/** `flink-kit doctor`: pass / warn / fail per check with a one-line fix; exit 11 when one failed. */
+/**
+ * `flink-kit doctor`: pass / warn / fail per check with a one-line fix; exit 11 when one failed.
+ * With `--k8s`, the SDK's Kubernetes section adds the pods: JobManager Ready, TaskManager pods vs
+ * registered TaskManagers, restarts, spread over nodes.
+ */
 export default async function doctor(cli: Cli): Promise<number> {
-  const flink = await cli.client();
-  // (--k8s will add the Kubernetes section here: `sections: [kubernetesChecks(...)]`.)
-  const report = await spin(`checking ${flink.url}`, () => runDoctor(flink, { signal: cli.signal }));
+  const report = await check(cli);
   await cli.out.result(report, () => {
     const lines: string[] = [];
     for (const c of report.checks) {
@@ -18,8 +23,30 @@ export default async function doctor(cli: Cli): Promise<number> {
     }
     const failed = report.checks.filter((c) => c.status === 'fail').length;
     const warned = report.checks.filter((c) => c.status === 'warn').length;
-    lines.push(failed > 0 ? `${failed} failed, ${warned} warnings` : `all good${warned ? ` (${warned} warnings)` : ''}`);
+    const warnings = `${warned} warning${warned === 1 ? '' : 's'}`;
+    lines.push(failed > 0 ? `${failed} failed, ${warnings}` : `all good${warned ? ` (${warnings})` : ''}`);
     return lines;
   });
   return report.ok ? EXIT.ok : EXIT.checksFailed;
+}
+
+async function check(cli: Cli): Promise<DoctorReport> {
+  if (!cli.flags.k8s) {
+    const flink = await cli.client();
+    return spin(`checking ${flink.url}`, () => runDoctor(flink, { signal: cli.signal }));
+  }
+  const kube = await import('../../kube/doctor.js');
+  const options = kubeOptions(cli.flags);
+  let flink: FlinkClient;
+  try {
+    flink = await cli.client();
+  } catch (error) {
+    // No Ready JobManager pod: nothing answers REST, but the pods say why.
+    if (error instanceof FlinkKubernetesError && error.reason === 'no-ready-pod')
+      return spin('checking the pods', () => kube.doctorWithoutJobManager(options, error));
+    throw error;
+  }
+  return spin(`checking ${cli.connection?.where ?? flink.url}`, () =>
+    runDoctor(flink, { sections: [kube.kubernetesDoctorSection(options)], signal: cli.signal }),
+  );
 }

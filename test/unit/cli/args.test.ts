@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { jarSource, runFlags } from '../../../src/cli/commands/args.ts';
+import { kubeOptions } from '../../../src/cli/connect.ts';
 import { formatBytes, formatDuration } from '../../../src/cli/output.ts';
 import { main } from '../../../src/cli/program.ts';
 
@@ -44,6 +45,9 @@ describe('CLI arguments', () => {
     [['--timeout', 'soon', 'list'], /expected a duration such as 90s/],
     [['lsit'], /unknown command 'lsit'[\s\S]*Did you mean list\?/],
     [['list', '--', 'x'], /list takes no program arguments \(after --\)/],
+    [['--namespace', 'flink', 'list'], /--namespace is for Flink on Kubernetes: add --k8s/],
+    [['list', '--service', 'flink-rest', '--context', 'prod'], /--service, --context are for Flink on Kubernetes: add --k8s/],
+    [['--k8s', '--url', 'http://jobmanager:8081', 'list'], /--url and --k8s both say where Flink is: give one of them/],
   ])('usage error for %j: exit 2 with the reason', async (argv, message) => {
     const errors: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
@@ -56,6 +60,18 @@ describe('CLI arguments', () => {
       spy.mockRestore();
     }
     expect(errors.join('')).toMatch(message);
+  });
+
+  it('--k8s flags map to connectKubernetes options: a numeric --port is a port number, else a port name', () => {
+    expect(kubeOptions({ k8s: true, namespace: 'flink', service: 'basic-rest', context: 'prod', kubeconfig: '/k', port: '8081' })).toEqual({
+      namespace: 'flink',
+      service: 'basic-rest',
+      context: 'prod',
+      kubeconfig: '/k',
+      port: 8081,
+    });
+    expect(kubeOptions({ k8s: true, port: 'rest' })).toEqual({ port: 'rest' });
+    expect(kubeOptions({ k8s: true })).toEqual({});
   });
 
   it('formats durations and sizes for people', () => {

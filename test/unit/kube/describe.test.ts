@@ -34,13 +34,14 @@ describe('describeFlinkOnKubernetes', () => {
         taskManagerPod('tm-c', { ip: '10.0.0.13' }),
       ],
     });
-    const report = await describeFlink({ kubeconfig, namespace: 'flink' }, emptyEnvironment());
+    const report = await describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment() });
     expect(report.service).toMatchObject({ name: 'flink-jobmanager', port: 8081 });
     expect(report.jobManagers).toEqual([
       {
         name: 'jm-0',
         phase: 'Running',
         ready: true,
+        readySince: undefined,
         terminating: false,
         node: 'node-1',
         restarts: 0,
@@ -72,7 +73,7 @@ describe('describeFlinkOnKubernetes', () => {
         taskManagerPod('tm-b', { ip: '10.0.0.12', node: 'node-2' }),
       ],
     });
-    const report = await describeFlink({ kubeconfig, namespace: 'flink' }, emptyEnvironment());
+    const report = await describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment() });
     expect(report.problems).toEqual([]);
   });
 
@@ -86,7 +87,7 @@ describe('describeFlinkOnKubernetes', () => {
         taskManagerPod('tm-b', { node: 'node-2' }),
       ],
     });
-    const down = await describeFlink({ kubeconfig, namespace: 'flink' }, emptyEnvironment());
+    const down = await describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment() });
     expect(down.flink).toBeUndefined();
     expect(down.flinkError).toContain('no Ready pod behind Service flink/flink-jobmanager');
     expect(down.problems.map((p) => p.kind)).toEqual(['no-ready-jobmanager', 'flink-unreachable', 'pod-not-ready']);
@@ -96,17 +97,58 @@ describe('describeFlinkOnKubernetes', () => {
       services: [standaloneService()],
       pods: [jobManagerPod('jm-0', flink.port), taskManagerPod('tm-a'), taskManagerPod('tm-b', { node: 'node-2' })],
     });
-    const counted = await describeFlink({ kubeconfig, namespace: 'flink' }, emptyEnvironment());
+    const counted = await describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment() });
     expect(counted.taskManagers.every((p) => p.registered === undefined)).toBe(true);
-    expect(counted.problems.map((p) => p.message)).toEqual([
-      '2 TaskManager pods are Ready but Flink has 1 TaskManagers registered. Check the TaskManager logs for connection errors to jobmanager.rpc.address.',
+    expect(counted.problems).toEqual([
+      {
+        kind: 'taskmanagers-not-registered',
+        message: '2 TaskManager pods are Ready but Flink has 1 TaskManagers registered.',
+        fix: expect.stringContaining('kubectl -n flink logs -l app=flink,component=taskmanager'),
+      },
+    ]);
+    expect(counted.problems[0]?.fix).toMatch(/^the classic jobmanager\.rpc\.address mistake/);
+  });
+
+  it('a TaskManager pod Ready for less than a minute is "not registered yet", not "never registered"', async () => {
+    const { kube, kubeconfig } = await fakeKube();
+    const flink = await fakeFlink({ taskManagers: [registered('10.0.0.11')] });
+    const now = Date.parse('2026-06-01T12:00:00Z');
+    const ago = (s: number) => new Date(now - s * 1000).toISOString();
+    const world = (tmB: string, tmC: string) =>
+      kube.namespaces.set('flink', {
+        services: [standaloneService()],
+        pods: [
+          jobManagerPod('jm-0', flink.port),
+          taskManagerPod('tm-a', { ip: '10.0.0.11', readySince: ago(600), node: 'node-1' }),
+          taskManagerPod('tm-b', { ip: '10.0.0.12', readySince: tmB, node: 'node-2' }),
+          taskManagerPod('tm-c', { ip: '10.0.0.13', readySince: tmC, node: 'node-2' }),
+        ],
+      });
+    const problems = async () =>
+      (await describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment(), now: () => now })).problems;
+
+    world(ago(5), ago(12));
+    expect(await problems()).toEqual([
+      {
+        kind: 'taskmanagers-registering',
+        message: 'TaskManager pods not registered with Flink yet: tm-b, tm-c (Ready for 5 s).',
+        fix: 'a TaskManager registers seconds after it starts: look again in a minute.',
+      },
+    ]);
+    world(ago(5), ago(61));
+    expect((await problems()).map((p) => [p.kind, p.message])).toEqual([
+      ['taskmanagers-not-registered', 'TaskManager pods Ready but not registered with Flink: tm-c.'],
+      ['taskmanagers-registering', 'TaskManager pods not registered with Flink yet: tm-b (Ready for 5 s).'],
     ]);
   });
 
   it('throws for what stops it from looking: an unknown Service', async () => {
     const { kube, kubeconfig } = await fakeKube();
     kube.namespaces.set('flink', { services: [], pods: [] });
-    const error = await caught(describeFlink({ kubeconfig, namespace: 'flink' }, emptyEnvironment()), FlinkKubernetesError);
+    const error = await caught(
+      describeFlink({ kubeconfig, namespace: 'flink' }, { environment: emptyEnvironment() }),
+      FlinkKubernetesError,
+    );
     expect(error.reason).toBe('no-service');
   });
 });

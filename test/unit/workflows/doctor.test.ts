@@ -80,17 +80,22 @@ describe('doctor', () => {
     });
   });
 
-  it('an unreachable endpoint is a failed check, not an exception; sections run after the REST checks', async () => {
+  it('an unreachable endpoint is a failed check, not an exception; sections run after the REST checks, and without them', async () => {
     flink.server.use(http.get(api('/overview'), () => HttpResponse.error()));
-    const report = await doctor(fakeClient(), { sections: [async () => [{ id: 'never', status: 'pass', summary: '' }]] });
+    const report = await doctor(fakeClient(), {
+      sections: [
+        async ({ overview }) => [{ id: 'why', status: 'warn', summary: `overview ${overview === undefined ? 'unknown' : 'read'}` }],
+      ],
+    });
     expect(report).toMatchObject({ ok: false, flinkVersion: undefined });
-    expect(report.checks).toHaveLength(1);
+    expect(report.checks.map((c) => c.id)).toEqual(['rest', 'why']);
     expect(report.checks[0]).toMatchObject({ id: 'rest', status: 'fail', fix: expect.stringContaining('8081') });
+    expect(report.checks[1]?.summary).toBe('overview unknown');
 
     cluster({}, CONFIG_120);
     const withSection = await doctor(fakeClient(), {
       sections: [
-        async ({ overview }) => [{ id: 'k8s:pods', status: 'warn', summary: `${overview.taskManagers} registered, 3 pods`, fix: 'x' }],
+        async ({ overview }) => [{ id: 'k8s:pods', status: 'warn', summary: `${overview?.taskManagers} registered, 3 pods`, fix: 'x' }],
       ],
     });
     expect(withSection.checks.at(-1)).toMatchObject({ id: 'k8s:pods', summary: '2 registered, 3 pods' });
