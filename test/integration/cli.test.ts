@@ -20,6 +20,8 @@ const ENV: NodeJS.ProcessEnv = { ...process.env, FLINK_KIT_LOCAL_STATE: join(wor
 delete ENV['FLINK_URL'];
 delete ENV['NO_COLOR'];
 delete ENV['FORCE_COLOR'];
+// Node gives a terminal only 2 colours when CI is set (no known CI vendor): the colour checks below need a plain terminal.
+delete ENV['CI'];
 
 interface Run {
   code: number;
