@@ -253,7 +253,7 @@ function afterBrokenCall(
     const { sent, length } = req.multipart;
     if (sent === 0) return undefined;
     if (length === undefined || sent < length) {
-      return `The upload was cut off after ${bytes(sent)}${length === undefined ? '' : ` of ${bytes(length)}`} had been sent. Flink keeps no partial upload, so ${length === undefined ? 'unless that was the whole jar ' : ''}no jar was stored: upload it again.`;
+      return `The upload was cut off after ${bytes(sent)}${length === undefined ? '' : ` of ${bytes(length)}`} had been sent. Flink stores no jar from an upload it did not receive whole, so ${length === undefined ? 'unless that was the whole jar ' : ''}no jar was stored: upload it again.`;
     }
     return `The whole jar (${bytes(length)}) was sent but no reply came: Flink may have stored it. Check jars.list() before uploading it again.`;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlinkClient } from '../../src/client.ts';
@@ -176,4 +176,26 @@ export async function cancelAll(flink: FlinkClient): Promise<void> {
     },
     { what: 'every slot to be free', timeoutMs: 60_000 },
   );
+}
+
+/** Ids of the checkpoints of `jobId` whose `_metadata` is on disk: every completed one, when all are retained. */
+export function completedOnDisk(checkpointDir: string, jobId: string): number[] {
+  const dir = join(checkpointDir, jobId);
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const id = /^chk-(\d+)$/.exec(name)?.[1];
+      return id !== undefined && existsSync(join(dir, name, '_metadata')) ? [Number(id)] : [];
+    })
+    .sort((a, b) => a - b);
+}
+
+/** The config key that keeps `n` completed checkpoints on disk (renamed in 1.20). */
+export function retainedCheckpointsKey(): string {
+  return /^1\.1[89](\.|$)/.test(FLINK_VERSION) ? 'state.checkpoints.num-retained' : 'execution.checkpointing.num-retained';
+}
+
+/** Every file and folder below `dir` (relative paths), or none when it does not exist. */
+export function filesBelow(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 }
