@@ -33,7 +33,13 @@ export {
   findDetachedCluster,
   stopDetachedCluster,
 } from './detached.js';
-export { type CounterCheck, type CounterRecord, checkCounterOutput, parseCounterOutput } from './test-job-output.js';
+export {
+  type CounterCheck,
+  type CounterCheckOptions,
+  type CounterRecord,
+  checkCounterOutput,
+  parseCounterOutput,
+} from './test-job-output.js';
 export { type BuildTestJobOptions, buildTestJob, TEST_JOBS, type TestJobName } from './test-jobs.js';
 export type { LocalTls } from './tls.js';
 

@@ -240,6 +240,11 @@ const RUN_FAILURES: ReadonlyArray<[RegExp, (options: RunOptions) => string]> = [
     () => "The jar's manifest names no entry class: pass entryClass (flink-kit run -c com.acme.Main), or build the jar with a Main-Class",
   ],
   [/ClassNotFoundException/, () => 'A class is missing from the jar: check entryClass and that the jar bundles its dependencies'],
+  [
+    /StreamConstraintsException/,
+    () =>
+      "A value in the request is over the JobManager's JSON limit (Flink 2.x: 20,000,000 characters per string): pass large inputs as a file or URL the job reads, not as program arguments",
+  ],
 ];
 
 /** A failed run with the what-to-do its root cause calls for; other errors pass unchanged. */

@@ -6,6 +6,7 @@ import type { FlinkClient } from '../../src/client.ts';
 import { poll } from '../../src/core/poll.ts';
 import { FlinkError } from '../../src/errors/index.ts';
 import {
+  type CounterCheck,
   type CounterRecord,
   checkCounterOutput,
   type LocalCluster,
@@ -198,4 +199,22 @@ export function retainedCheckpointsKey(): string {
 export function filesBelow(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+/**
+ * The keyed-counter run `tag` checked for exactly-once after restores from checkpoints
+ * (`allowReplays`), once the check holds or `timeoutMs` passed (then with its problems). Right
+ * after a restore, a split replayed more slowly than another leaves records seen before the
+ * restore but not yet counted again: the check holds again once the replay caught up.
+ */
+export async function exactlyOnceAfterRestores(cluster: LocalCluster, tag: string, timeoutMs = 60_000): Promise<CounterCheck> {
+  let check = checkCounterOutput(counterRecords(cluster, tag), { allowReplays: true });
+  await poll(
+    async () => {
+      check = checkCounterOutput(counterRecords(cluster, tag), { allowReplays: true });
+      return check.problems.length === 0 ? { done: true, value: undefined } : { done: false, seen: check.problems.join('; ') };
+    },
+    { what: `the keyed counter ${tag} to have counted every record once`, timeoutMs, minDelayMs: 250, maxDelayMs: 1_000 },
+  ).catch(() => undefined);
+  return check;
 }
