@@ -189,6 +189,18 @@ function buildProgram(state: ParseState): Command {
     .action(lazy('upgrade'));
 
   program
+    .command('rescale')
+    .description('change a running job’s parallelism in place, state kept (adaptive scheduler, Flink 1.18+)')
+    .argument(job, 'job id')
+    .requiredOption('-p, --parallelism <n>', 'the new parallelism of every vertex (capped at its max parallelism)', positiveInt)
+    .addHelpText('before', example('flink-kit rescale $JOB -p 4', 'flink-kit rescale $JOB -p 1 --timeout 10m --json | jq .parallelism'))
+    .addHelpText(
+      'after',
+      '\nThe cluster needs jobmanager.scheduler: adaptive; without it, `upgrade <job> -p N --previous-jar J` rescales through a savepoint.',
+    )
+    .action(lazy('rescale'));
+
+  program
     .command('dispose')
     .description('delete a savepoint through the JobManager (never the one you restore from)')
     .argument('<path>', 'savepoint location, as savepoint/stop printed it')

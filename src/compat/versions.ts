@@ -43,6 +43,8 @@ export class FlinkVersion {
 export const compat = {
   /** `flinkConfiguration` in run/plan bodies. */
   runConfig: (v: FlinkVersion) => v.atLeast(1, 17),
+  /** A run body may say how to claim the restored snapshot (`restoreMode`, 1.15+). */
+  claimMode: (v: FlinkVersion) => v.atLeast(1, 15),
   /** Name of the restore-mode field in run bodies: `claimMode` from 1.20, `restoreMode` before. */
   claimModeField: (v: FlinkVersion): 'claimMode' | 'restoreMode' => (v.atLeast(1, 20) ? 'claimMode' : 'restoreMode'),
   /** `POST /jobs/:id/checkpoints` exists. */

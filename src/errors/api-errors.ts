@@ -1,3 +1,4 @@
+import { clip } from '../internal/clip.js';
 import { rootCauseOf } from '../internal/java-trace.js';
 import { FlinkError } from './flink-error.js';
 
@@ -67,8 +68,8 @@ export class FlinkConflictError extends FlinkApiError {}
 function apiErrorMessage(init: FlinkApiErrorInit, rootCause: string | undefined): string {
   const first = init.errors.map(firstLine).find((line) => line.length > 0 && line !== 'Internal server error.');
   let message = `${init.method} ${init.path} failed with HTTP ${init.status}`;
-  if (first) message += `: ${first}`;
-  if (rootCause && rootCause !== first) message += ` (root cause: ${rootCause})`;
+  if (first) message += `: ${clip(first)}`;
+  if (rootCause && rootCause !== first) message += ` (root cause: ${clip(rootCause)})`;
   if (init.hint) message += `. ${init.hint}`;
   return message;
 }
@@ -77,6 +78,7 @@ function firstLine(text: string): string {
   // A 500's second element reads "<Exception on server side:\n<trace>>": its message is on the next line.
   const body = text.replace(/^<Exception on server side:\s*/, '');
   const line = (body.split('\n').find((l) => l.trim().length > 0) ?? '').trim();
-  // Flink prefixes RestHandlerException messages with the Java class name; keep the message.
-  return line.replace(/^(?:[\w$]+\.)+[\w$]*(?:Exception|Error):\s*/, '');
+  // Flink prefixes messages with the Java class name, sometimes several wrapped in each other
+  // (`CompletionException: …ProgramInvocationException: Neither a 'Main-Class' …`); keep the message.
+  return line.replace(/^(?:(?:[\w$]+\.)+[\w$]*(?:Exception|Error):\s*)+/, '');
 }

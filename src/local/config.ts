@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compat, type FlinkVersion } from '../compat/versions.js';
+import { FlinkInputError } from '../errors/flink-error.js';
 
 /** Directories and ports of one local cluster. */
 export interface ClusterLayout {
@@ -39,10 +40,32 @@ export function clusterConfig(
     [compat.savepointDirKey(layout.version)]: `file://${layout.savepointDir}`,
   };
   for (const [key, value] of Object.entries(overrides)) {
+    checkConfigEntry(key, value);
     if (value === null) delete config[key];
     else config[key] = String(value);
   }
   return config;
+}
+
+/**
+ * A configuration entry the config file can hold as one `key: value` line: a key without spaces,
+ * colons or control characters, a value without line breaks (which would add keys of its own).
+ * @throws {@link FlinkInputError} naming the key.
+ */
+export function checkConfigEntry(key: string, value: unknown): void {
+  if (!/^[^\s:#\p{Cc}]+$/u.test(key)) {
+    throw new FlinkInputError(
+      `config key ${JSON.stringify(key.slice(0, 80))} is not a Flink configuration key: use a dotted name such as execution.checkpointing.interval (no spaces, colons or control characters)`,
+    );
+  }
+  if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+    throw new FlinkInputError(`config ${key} must be a string, number or boolean (or null to remove a default), got ${typeof value}`);
+  }
+  if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+    throw new FlinkInputError(
+      `config ${key} holds a line break, which would add lines of its own to the config file; give the value on one line`,
+    );
+  }
 }
 
 /** Writes the config file in the form the version reads (flat dotted keys, never a key twice). */

@@ -16,7 +16,7 @@ import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
-import { clusterConfig, writeClusterConfig } from './config.js';
+import { checkConfigEntry, clusterConfig, writeClusterConfig } from './config.js';
 import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
 import { haConfig, waitForJobManager } from './ha.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
@@ -33,7 +33,13 @@ export {
   findDetachedCluster,
   stopDetachedCluster,
 } from './detached.js';
-export { type CounterCheck, type CounterRecord, checkCounterOutput, parseCounterOutput } from './test-job-output.js';
+export {
+  type CounterCheck,
+  type CounterCheckOptions,
+  type CounterRecord,
+  checkCounterOutput,
+  parseCounterOutput,
+} from './test-job-output.js';
 export { type BuildTestJobOptions, buildTestJob, TEST_JOBS, type TestJobName } from './test-jobs.js';
 export type { LocalTls } from './tls.js';
 
@@ -167,6 +173,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const log = options.log ?? (() => {});
   const taskManagers = checkCount('taskManagers', options.taskManagers ?? 1);
   const slots = checkCount('slotsPerTaskManager', options.slotsPerTaskManager ?? 2);
+  for (const [key, value] of Object.entries(options.config ?? {})) checkConfigEntry(key, value);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const repository = options.mavenRepository ?? MAVEN_CENTRAL;
   const mvn = options.mvn ?? 'mvn';

@@ -1,4 +1,3 @@
-import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { compat } from '../compat/versions.js';
@@ -10,10 +9,20 @@ import type { JarInfo, JarPlan, UploadedJar } from '../schemas/jars.js';
 import { lazy } from '../schemas/lazy.js';
 import type { JarBody, UploadProgress } from '../transport/multipart.js';
 import { path } from '../transport/path.js';
+import {
+  type ClaimMode,
+  checkJarBytes,
+  checkJarFile,
+  checkJarId,
+  checkJarSource,
+  checkParallelism,
+  checkRunInput,
+  checkUploadName,
+  safeUploadName,
+} from './jar-input.js';
 import { Resource } from './resource.js';
 
-/** How a job restored from a savepoint treats it (Flink's `RecoveryClaimMode`). */
-export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
+export { type ClaimMode, checkParallelism } from './jar-input.js';
 
 /** Options of {@link JarsResource.upload}. */
 export interface UploadOptions extends RequestOptions {
@@ -60,19 +69,21 @@ export class JarsResource extends Resource {
    * @example const jar = await flink.jars.upload('./app.jar', { onProgress: (p) => console.log(p.loaded) });
    */
   async upload(source: string | Buffer | Readable, options: UploadOptions = {}): Promise<UploadedJar> {
+    const checked = checkJarSource(source);
     let body: JarBody;
     let name: string;
-    if (typeof source === 'string') {
-      body = { path: source, size: await checkJarFile(source) };
-      name = options.filename ?? basename(source);
-    } else if (Buffer.isBuffer(source)) {
-      checkJarBytes(source, 'the jar buffer');
-      body = source;
-      name = options.filename ?? 'upload.jar';
+    if (checked.kind === 'path') {
+      body = { path: checked.path, size: await checkJarFile(checked.path) };
+      name = basename(checked.path);
+    } else if (checked.kind === 'buffer') {
+      checkJarBytes(checked.bytes, 'the jar buffer');
+      body = checked.bytes;
+      name = 'upload.jar';
     } else {
-      body = source;
-      name = options.filename ?? 'upload.jar';
+      body = checked.stream;
+      name = 'upload.jar';
     }
+    name = options.filename === undefined ? safeUploadName(name) : checkUploadName(options.filename);
     if (!name.toLowerCase().endsWith('.jar')) name += '.jar';
     // form-data (and the multipart code) load with the first upload, not with `import 'flink-kit'`.
     const { jarMultipart } = await import('../transport/multipart.js');
@@ -167,7 +178,7 @@ export class JarsResource extends Resource {
           cause: error,
         });
       }
-      throw jarNotFound(jarId)(error);
+      throw jarNotFound(jarId)(runFailure(error, options));
     }
   }
 
@@ -181,13 +192,9 @@ export class JarsResource extends Resource {
   }
 
   private async runBody(options: RunOptions, forRun: boolean): Promise<Record<string, unknown>> {
+    checkRunInput(forRun ? options : { entryClass: options.entryClass, args: options.args, config: options.config });
     const body: Record<string, unknown> = {};
-    if (options.entryClass !== undefined) {
-      if (!/^[\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u.test(options.entryClass)) {
-        throw new FlinkInputError(`entryClass ${JSON.stringify(options.entryClass)} is not a Java class name such as com.acme.Main`);
-      }
-      body['entryClass'] = options.entryClass;
-    }
+    if (options.entryClass !== undefined) body['entryClass'] = options.entryClass;
     if (options.args !== undefined) body['programArgsList'] = [...options.args];
     if (options.parallelism !== undefined) body['parallelism'] = checkParallelism(options.parallelism);
     body['jobId'] = options.jobId === undefined ? newFlinkId() : checkId('jobId', options.jobId);
@@ -203,35 +210,49 @@ export class JarsResource extends Resource {
           throw new FlinkInputError(`config (flinkConfiguration) needs Flink 1.17+, the cluster runs ${version}`);
         body['flinkConfiguration'] = options.config;
       }
-      if (forRun && options.claimMode !== undefined) body[compat.claimModeField(version)] = options.claimMode;
+      if (forRun && options.claimMode !== undefined) {
+        if (!compat.claimMode(version)) {
+          throw new FlinkInputError(
+            `claimMode needs Flink 1.15+ (restoreMode; claimMode from 1.20), the cluster runs ${version}: omit it, and the job restores as that version always does`,
+          );
+        }
+        body[compat.claimModeField(version)] = options.claimMode;
+      }
     }
     return body;
   }
 }
 
-/**
- * Checks a parallelism value.
- * @throws {@link FlinkInputError} unless it is a positive integer.
- */
-export function checkParallelism(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new FlinkInputError(`parallelism must be a positive integer (1, 2, …), got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function checkJarId(jarId: unknown): string {
-  if (typeof jarId !== 'string' || !/^[^/\\?#]+\.jar$/.test(jarId)) {
-    throw new FlinkInputError(
-      `jar id ${JSON.stringify(jarId)} is not a Flink jar id; use the id jars.upload() returned (like 6f1d…_app.jar)`,
-    );
-  }
-  return jarId;
-}
-
 function isDuplicateJob(error: FlinkApiError): boolean {
   // 1.x: DuplicateJobSubmissionException; 2.3+ runs jars as applications: DuplicateApplicationSubmissionException.
   return error.errors.some((e) => /Duplicate(?:Job|Application)SubmissionException/.test(e));
+}
+
+/** What to do about a failed run whose root cause Flink names, by that cause. */
+const RUN_FAILURES: ReadonlyArray<[RegExp, (options: RunOptions) => string]> = [
+  [
+    /Cannot find checkpoint or savepoint/,
+    (o) =>
+      `savepointPath ${JSON.stringify(o.savepointPath)} does not exist where the JobManager looks: give the location a savepoint or stop returned (savepoints.trigger, jobs.stop), on a file system every JobManager and TaskManager can read (e.g. s3://…, or a shared file:// mount)`,
+  ],
+  [
+    /Neither a 'Main-Class', nor a 'program-class' entry/,
+    () => "The jar's manifest names no entry class: pass entryClass (flink-kit run -c com.acme.Main), or build the jar with a Main-Class",
+  ],
+  [/ClassNotFoundException/, () => 'A class is missing from the jar: check entryClass and that the jar bundles its dependencies'],
+  [
+    /StreamConstraintsException/,
+    () =>
+      "A value in the request is over the JobManager's JSON limit (Flink 2.x: 20,000,000 characters per string): pass large inputs as a file or URL the job reads, not as program arguments",
+  ],
+];
+
+/** A failed run with the what-to-do its root cause calls for; other errors pass unchanged. */
+function runFailure(error: unknown, options: RunOptions): unknown {
+  if (!(error instanceof FlinkApiError) || error.rootCause === undefined) return error;
+  const hint = RUN_FAILURES.find(([cause]) => cause.test(error.errors.join('\n')))?.[1](options);
+  if (!hint) return error;
+  return FlinkApiError.from({ status: error.status, method: error.method, path: error.path, errors: error.errors, hint, cause: error });
 }
 
 /** Flink answers "… does not exist" with 400 or 500 for unknown jars; surface it as a not-found error. */
@@ -253,31 +274,4 @@ function jarNotFound(jarId: string) {
     }
     throw error;
   };
-}
-
-async function checkJarFile(file: string): Promise<number> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(file);
-  } catch {
-    throw new FlinkInputError(`jar file ${file} does not exist; check the path (relative paths start at ${process.cwd()})`);
-  }
-  if (!info.isFile()) throw new FlinkInputError(`${file} is not a file; give the path of a .jar`);
-  if (info.size === 0) throw new FlinkInputError(`jar file ${file} is empty (0 bytes); rebuild it`);
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    await handle.read(head, 0, 4, 0);
-    checkJarBytes(head, `file ${file}`);
-  } finally {
-    await handle.close();
-  }
-  return info.size;
-}
-
-function checkJarBytes(bytes: Buffer, what: string): void {
-  if (bytes.length === 0) throw new FlinkInputError(`${what} is empty (0 bytes)`);
-  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
-    throw new FlinkInputError(`${what} is not a jar (no zip header); build it with mvn package or gradle jar`);
-  }
 }

@@ -6,13 +6,13 @@ import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
-import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
+import { JOB_STATES, type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
 import type { JobDetails, JobExceptions, JobSummary } from '../schemas/jobs.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { isTransient } from '../transport/retry-policy.js';
 import { ClusterResource } from './cluster.js';
-import { checkParallelism } from './jars.js';
+import { checkParallelism } from './jar-input.js';
 import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
 import { describeParallelism, planRescale, rescaleError, slotsAllocatedTo, unsupportedVersion } from './rescale.js';
 import { Resource } from './resource.js';
@@ -247,8 +247,10 @@ export class JobsResource extends Resource {
   async waitForSummary(jobId: string, options: WaitForOptions = {}): Promise<JobSummary> {
     checkId('jobId', jobId);
     const until = options.until ?? 'TERMINAL';
-    if (until !== 'TERMINAL' && typeof until !== 'string')
-      throw new FlinkInputError('until must be a job state such as RUNNING or FINISHED, or TERMINAL');
+    if (until !== 'TERMINAL' && !(JOB_STATES as readonly string[]).includes(until))
+      throw new FlinkInputError(
+        `until must be a job state (${JOB_STATES.join(', ')}) or TERMINAL, got ${JSON.stringify(until)}; a wait for a state Flink never reports would only end at its deadline`,
+      );
     const needTasks = until === 'RUNNING' && options.allTasksRunning !== false;
     const request = options.signal ? { signal: options.signal } : {};
     return poll(

@@ -66,6 +66,18 @@ export async function savepointFailure(
   if (/savepoint director/i.test(text) && /no |not (?:configured|set)|configure/i.test(text)) {
     return operationError(kind, what, failure, NO_SAVEPOINT_DIR);
   }
+  if (
+    /Mkdirs failed|FileAlreadyExistsException|AccessDeniedException|Permission denied|Read-only file system|NotDirectoryException/i.test(
+      text,
+    )
+  ) {
+    return operationError(
+      kind,
+      what,
+      failure,
+      `Flink could not create or write the savepoint directory: give a targetDirectory the JobManager and every TaskManager can create and write (a shared file system or object store, e.g. s3://bucket/savepoints), or fix the path and its permissions. Job ${jobId} keeps running`,
+    );
+  }
   const written = /savepoint has been created at:?\s*(\S+?)[,;]?\s/i.exec(text)?.[1];
   if (written) {
     return operationError(

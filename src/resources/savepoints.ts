@@ -100,7 +100,14 @@ export class SavepointsResource extends Resource {
     if (typeof savepointPath !== 'string' || savepointPath.trim() === '')
       throw new FlinkInputError('savepointPath must be the location a savepoint returned');
     const { triggerId } = await this.ctx.transport.request(
-      { method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath }, schema: lazy.common('TriggerResponse') },
+      {
+        method: 'POST',
+        path: '/savepoint-disposal',
+        json: { 'savepoint-path': savepointPath },
+        schema: lazy.common('TriggerResponse'),
+        // Flink takes no client-chosen id here: a lost reply is never answered by a second disposal.
+        lostReplyHint: `Check whether ${savepointPath} still exists before disposing it again.`,
+      },
       options,
     );
     await new AsyncOperation<void>(this.ctx.transport, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../internal/clip.js';
 import { rootCauseOf, shorten } from '../internal/java-trace.js';
 
 /** Flink's `SerializedThrowable` as it is on the wire: `class` and `stack-trace` besides the spec's field. */
@@ -34,7 +35,7 @@ export const AsyncOperationReply = z
     if (cause.success && (operation['failure-cause'] ?? operation['failureCause']) != null) {
       const trace = cause.data['stack-trace'];
       failure = {
-        message: shorten((trace ?? cause.data.class ?? 'unknown failure').split('\n')[0] ?? ''),
+        message: clip(shorten((trace ?? cause.data.class ?? 'unknown failure').split('\n')[0] ?? ''), 1_000),
         rootCause: rootCauseOf(trace),
         stackTrace: trace,
       };

@@ -43,8 +43,29 @@ export function toConnectionError(error: unknown, url: URL, context: ConnectionC
   } else {
     message = `no HTTP reply from ${where} (${code ?? 'network error'}: ${detail}).`;
   }
-  const hint = portHint(url);
+  const hint = portHint(url) ?? (closedSilently(error) ? SILENT_CLOSE_HINT : undefined);
   return new FlinkConnectionError(hint ? `${message} ${hint}` : message, { url: where, code, cause: error });
+}
+
+/**
+ * What a peer that closed a fresh connection without a byte of reply usually is. Flink's RPC port
+ * (Pekko) and blob server port take the connection, read the HTTP request as garbage and close it.
+ */
+const SILENT_CLOSE_HINT =
+  "The peer closed the connection without sending a single byte of HTTP: Flink's RPC port (jobmanager.rpc.port, 6123 by default) and blob server port (blob.server.port) do that. The REST API is on rest.port, usually 8081 (flink-kit local: LocalCluster.url). If this is the REST port, something in between (a proxy, a port-forward) or the JobManager going away cut the connection.";
+
+/**
+ * True when the connection was closed (or reset) before the peer sent anything: undici reports the
+ * bytes read on the socket with its SocketError. A keep-alive connection closed between requests has
+ * read the earlier replies, so it does not count.
+ */
+function closedSilently(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    const socket = (e as { socket?: { bytesRead?: unknown } }).socket;
+    if ((code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && typeof socket?.bytesRead === 'number') return socket.bytesRead === 0;
+  }
+  return false;
 }
 
 /** A hint when the URL points at one of Flink's non-HTTP ports. */

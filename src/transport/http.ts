@@ -2,7 +2,7 @@ import pRetry from 'p-retry';
 import type { z } from 'zod';
 import { FlinkApiError } from '../errors/api-errors.js';
 import { FlinkInputError, isFlinkError } from '../errors/flink-error.js';
-import { FlinkResponseError, FlinkTimeoutError } from '../errors/transport-errors.js';
+import { FlinkConnectionError, FlinkResponseError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { redactUrl } from '../internal/redact.js';
 import { sleep } from '../internal/sleep.js';
 import { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions } from '../options.js';
@@ -32,6 +32,11 @@ export interface HttpRequest<T> {
   hints?: Partial<Record<number, string>>;
   /** Called before each attempt with its number (1 = first); lets callers tell a retried call. */
   onAttempt?: (attempt: number) => void;
+  /**
+   * For a call that is never repeated (a POST without a client-chosen id): what to check when the
+   * connection broke after the request went out, so Flink may have carried it out.
+   */
+  lostReplyHint?: string;
 }
 
 /**
@@ -53,9 +58,10 @@ export class Transport {
 
   constructor(options: ClientOptions = {}, shared?: Transport) {
     this.baseUrl = parseBaseUrl(options.url ?? process.env['FLINK_URL'] ?? DEFAULTS.url);
+    checkHeaders(options.headers, 'headers');
     this.headers = { accept: 'application/json', ...options.headers };
     this.timeoutMs = checkPositive('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
-    this.retry = options.retry === false ? false : { ...DEFAULTS.retry, ...options.retry };
+    this.retry = options.retry === false ? false : checkRetry({ ...DEFAULTS.retry, ...options.retry }, 'retry');
     this.tls = options.tls;
     this.clientCert = options.tls?.cert !== undefined;
     // withOptions() passes the parent's options on: the same tls object still means the same connections.
@@ -76,7 +82,13 @@ export class Transport {
    * @throws FlinkApiError, FlinkConnectionError, FlinkTimeoutError, FlinkResponseError
    */
   async request<T>(req: HttpRequest<T>, options: RequestOptions = {}): Promise<T> {
-    const retry = options.retry === undefined ? this.retry : options.retry === false ? false : { ...DEFAULTS.retry, ...options.retry };
+    checkHeaders(options.headers, 'headers of the call');
+    const retry =
+      options.retry === undefined
+        ? this.retry
+        : options.retry === false
+          ? false
+          : checkRetry({ ...DEFAULTS.retry, ...options.retry }, 'retry of the call');
     const context = { idempotent: req.idempotent ?? req.method !== 'POST', streamBody: req.multipart !== undefined };
     if (retry === false || retry.retries === 0) return this.attempt(req, options, 1);
     const signal = options.signal;
@@ -144,14 +156,14 @@ export class Transport {
       text = await res.text();
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      if (timeout.aborted) {
-        throw new FlinkTimeoutError(
-          `${req.method} ${shownPath} got no complete reply within ${timeoutMs} ms. The JobManager may be overloaded; raise timeoutMs if this call is legitimately slow.`,
-          { timeoutMs, cause: error },
-        );
-      }
-      if (isFlinkError(error)) throw error; // from the body, e.g. a jar file that shrank while uploading
-      throw toConnectionError(error, url, { clientCert: this.clientCert });
+      if (isFlinkError(error) && !timeout.aborted) throw error; // from the body, e.g. a jar file that shrank while uploading
+      const failure = timeout.aborted
+        ? new FlinkTimeoutError(
+            `${req.method} ${shownPath} got no complete reply within ${timeoutMs} ms. The JobManager may be overloaded; raise timeoutMs if this call is legitimately slow.`,
+            { timeoutMs, cause: error },
+          )
+        : toConnectionError(error, url, { clientCert: this.clientCert });
+      throw withNote(failure, afterBrokenCall(req, failure, shownPath));
     }
     // Redirects are reported, never followed: a resent POST could act twice, a stream body cannot be resent.
     if (status >= 300 && status < 400) throw redirectError(req.method, shownPath, status, text, header, url);
@@ -219,6 +231,80 @@ export class Transport {
       body: text,
       issues,
     });
+  }
+}
+
+/** Codes of a connection that broke after it was open: the request may have reached Flink. */
+const BROKEN_AFTER_SEND = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * What a failed call that will not be repeated leaves unclear, said in its message: how far a cut
+ * upload got (Flink keeps no partial upload), or that a POST without a client-chosen id may have
+ * been carried out although no reply came.
+ */
+function afterBrokenCall(
+  req: HttpRequest<unknown>,
+  failure: FlinkTimeoutError | FlinkConnectionError,
+  shownPath: string,
+): string | undefined {
+  const broken = failure instanceof FlinkTimeoutError || (failure.code !== undefined && BROKEN_AFTER_SEND.has(failure.code));
+  if (!broken) return undefined;
+  if (req.multipart) {
+    const { sent, length } = req.multipart;
+    if (sent === 0) return undefined;
+    if (length === undefined || sent < length) {
+      return `The upload was cut off after ${bytes(sent)}${length === undefined ? '' : ` of ${bytes(length)}`} had been sent. Flink stores no jar from an upload it did not receive whole, so ${length === undefined ? 'unless that was the whole jar ' : ''}no jar was stored: upload it again.`;
+    }
+    return `The whole jar (${bytes(length)}) was sent but no reply came: Flink may have stored it. Check jars.list() before uploading it again.`;
+  }
+  if (req.method !== 'POST' || req.idempotent) return undefined;
+  return `${req.method} ${shownPath} may have been carried out although no reply came; it was not repeated, as it carries no id that would make a repeat safe.${req.lostReplyHint ? ` ${req.lostReplyHint}` : ''}`;
+}
+
+/** The same error with `note` added to its message (class, fields and cause kept). */
+function withNote<E extends FlinkTimeoutError | FlinkConnectionError>(error: E, note: string | undefined): E {
+  if (!note) return error;
+  const message = `${error.message} ${note}`;
+  if (error instanceof FlinkTimeoutError) return new FlinkTimeoutError(message, { timeoutMs: error.timeoutMs, cause: error.cause }) as E;
+  return new FlinkConnectionError(message, { url: error.url, code: error.code, cause: error.cause }) as E;
+}
+
+function bytes(n: number): string {
+  return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Retry settings p-retry can use (it throws a bare TypeError otherwise). */
+function checkRetry(retry: RetryOptions, where: string): RetryOptions {
+  const { retries, minDelayMs, maxDelayMs } = retry;
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
+    throw new FlinkInputError(`${where}.retries must be a whole number of further attempts (0, 1, 2, …), got ${String(retries)}`);
+  }
+  for (const [name, value] of [
+    ['minDelayMs', minDelayMs],
+    ['maxDelayMs', maxDelayMs],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new FlinkInputError(`${where}.${name} must be a number of milliseconds (0 or more), got ${String(value)}`);
+    }
+  }
+  return retry;
+}
+
+/** Header names are tokens; values may not hold line breaks or other control characters (RFC 9110). */
+function checkHeaders(headers: Record<string, string> | undefined, where: string): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new FlinkInputError(
+        `${where}: ${JSON.stringify(name.slice(0, 60))} is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~)`,
+      );
+    }
+    if (typeof value !== 'string') throw new FlinkInputError(`${where}: header ${name} must be a string, got ${typeof value}`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      // The value is not shown: it may be a token.
+      throw new FlinkInputError(
+        `${where}: header ${name} holds a line break or another control character, which no header value may carry; remove it (the value is not shown here, it may be a secret)`,
+      );
+    }
   }
 }
 

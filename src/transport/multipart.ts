@@ -25,6 +25,8 @@ export interface Multipart {
    * dispatcher) may keep chunks, so they get fresh buffers.
    */
   chunks(reuseBuffers: boolean): AsyncIterable<Uint8Array>;
+  /** Bytes of the body handed to the connection so far (a cut upload says how far it got). */
+  readonly sent: number;
 }
 
 /**
@@ -52,14 +54,18 @@ export function jarMultipart(source: JarBody, filename: string, onProgress?: (pr
   const length = size === undefined ? undefined : head.length + size + tail.length;
   const headers: Record<string, string> = { ...form.getHeaders() };
   if (length !== undefined) headers['content-length'] = String(length);
-  let sent = false;
+  let started = false;
+  const progress = { handedOver: 0 };
   return {
     headers,
     length,
     chunks(reuseBuffers) {
-      if (sent) throw new Error('a multipart body can be sent once');
-      sent = true;
-      return body(head, source, tail, reuseBuffers, length, onProgress);
+      if (started) throw new Error('a multipart body can be sent once');
+      started = true;
+      return body(head, source, tail, reuseBuffers, length, onProgress, progress);
+    },
+    get sent() {
+      return progress.handedOver;
     },
   };
 }
@@ -71,6 +77,7 @@ async function* body(
   reuseBuffers: boolean,
   total: number | undefined,
   onProgress: ((progress: UploadProgress) => void) | undefined,
+  progress: { handedOver: number },
 ): AsyncGenerator<Uint8Array> {
   const parts: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> = Buffer.isBuffer(source)
     ? [source]
@@ -78,15 +85,18 @@ async function* body(
       ? readFile(source.path, source.size, reuseBuffers)
       : source;
   let loaded = 0;
+  progress.handedOver = head.length;
   yield head;
   loaded += head.length;
   for await (const part of parts) {
     const chunk = typeof part === 'string' ? Buffer.from(part) : part;
+    progress.handedOver += chunk.length;
     yield chunk;
     // The consumer asked for more: this chunk is gone.
     loaded += chunk.length;
     onProgress?.({ loaded, total });
   }
+  progress.handedOver += tail.length;
   yield tail;
   onProgress?.({ loaded: loaded + tail.length, total });
 }

@@ -1,8 +1,18 @@
 import type { Readable } from 'node:stream';
+import { checkJarId, checkJarSource } from '../resources/jar-input.js';
 import type { JarsResource, UploadOptions } from '../resources/jars.js';
 
 /** A jar to run: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. */
 export type JarSource = string | Buffer | Readable | { id: string };
+
+/**
+ * Checks a jar source before anything is uploaded or stopped.
+ * @throws `FlinkInputError` for anything but a path, Buffer, stream or `{ id }` (e.g. a Promise not awaited).
+ */
+export function checkJarToRun(jar: unknown): void {
+  if (isJarRef(jar)) checkJarId(jar.id);
+  else checkJarSource(jar);
+}
 
 /** The jar id to run, uploading the jar first unless it is a `{ id }` reference. */
 export async function jarToRun(
@@ -10,6 +20,10 @@ export async function jarToRun(
   jar: JarSource,
   options: UploadOptions = {},
 ): Promise<{ jarId: string; uploaded: boolean }> {
-  if (typeof jar === 'object' && !Buffer.isBuffer(jar) && !('pipe' in jar)) return { jarId: jar.id, uploaded: false };
+  if (isJarRef(jar)) return { jarId: checkJarId(jar.id), uploaded: false };
   return { jarId: (await jars.upload(jar, options)).id, uploaded: true };
+}
+
+function isJarRef(jar: unknown): jar is { id: string } {
+  return typeof jar === 'object' && jar !== null && !Buffer.isBuffer(jar) && 'id' in jar && !('pipe' in jar) && !('then' in jar);
 }

@@ -5,7 +5,7 @@ import { checkParallelism, type JarsResource, type RunOptions } from '../resourc
 import type { JobsResource } from '../resources/jobs.js';
 import type { JobDetails, JobState } from '../schemas/jobs.js';
 import type { UploadProgress } from '../transport/multipart.js';
-import { type JarSource, jarToRun } from './jar-source.js';
+import { checkJarToRun, type JarSource, jarToRun } from './jar-source.js';
 
 /** Options of `client.submit()`: upload (or reuse) a jar, check capacity, run, wait. */
 export interface SubmitOptions extends Omit<RunOptions, 'signal' | 'timeoutMs' | 'retry' | 'headers'> {
@@ -54,6 +54,7 @@ export interface SubmitDeps {
  */
 export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<SubmitResult> {
   const request: RequestOptions = options.signal ? { signal: options.signal } : {};
+  checkJarToRun(options.jar);
   if (options.parallelism !== undefined) checkParallelism(options.parallelism);
   if (options.parallelism !== undefined && options.checkSlots !== false) {
     const capacity = await deps.cluster.capacity(request);

@@ -8,7 +8,7 @@ import { checkParallelism, type JarsResource, type RunOptions } from '../resourc
 import type { JobsResource } from '../resources/jobs.js';
 import type { RunRegistry } from '../resources/resource.js';
 import type { SavepointFormat } from '../resources/savepoints.js';
-import { type JarSource, jarToRun } from './jar-source.js';
+import { checkJarToRun, type JarSource, jarToRun } from './jar-source.js';
 
 /** How to start the previous version again if the new one fails (the rollback). */
 export interface PreviousRun {
@@ -102,6 +102,8 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   }
   const newJar = options.jar ?? previous?.jar;
   if (newJar === undefined) throw new FlinkInputError('pass jar (the new version), or previous to run the same jar again');
+  checkJarToRun(newJar);
+  if (previous) checkJarToRun(previous.jar);
 
   // The job's parallelism, its live state and the cluster's slots, read together.
   const [old, state, capacity] = await Promise.all([
@@ -142,6 +144,16 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   const dropUpload = async () => {
     if (uploaded && !options.keepJar) await deps.jars.delete(jarId).catch(() => undefined);
   };
+  if (run.entryClass === undefined) {
+    // Flink would refuse the run only after the old job stopped: check the manifest names an entry class now.
+    const jar = (await deps.jars.list(request)).find((j) => j.id === jarId);
+    if (jar && jar.entryClasses.length === 0) {
+      await dropUpload();
+      throw new FlinkInputError(
+        `the new jar ${jar.name} names no entry class in its manifest (Main-Class or program-class) and no entryClass was given: pass entryClass, or build the jar with a Main-Class. Job ${jobId} was not stopped.`,
+      );
+    }
+  }
 
   let savepointPath: string;
   try {

@@ -219,6 +219,19 @@ export function jarUploadReply(id = JAR_ID): { filename: string; status: string 
   return { filename: `/tmp/flink-web-7a6c3f1e-3b1f-4f8e-9a61-0c9d3f2b1a7e/flink-web-upload/${id}`, status: 'success' };
 }
 
+/** `GET /jars`: each jar id with the entry classes its manifest names (none: no Main-Class). */
+export function jarListReply(jars: Record<string, readonly string[]>): Record<string, unknown> {
+  return {
+    address: 'http://127.0.0.1:8081',
+    files: Object.entries(jars).map(([id, entry]) => ({
+      id,
+      name: id.replace(/^[^_]*_/, ''),
+      uploaded: 1_795_248_721_128,
+      entry: entry.map((name) => ({ name, description: null })),
+    })),
+  };
+}
+
 /** An nginx-like HTML page, as a proxy or another web server in front of the port would send it. */
 export function nginxPage(title: string): string {
   return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<center><h1>${title}</h1></center>\n<hr><center>nginx/1.27.2</center>\n</body>\n</html>\n`;

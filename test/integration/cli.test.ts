@@ -2,6 +2,7 @@
  * The built `flink-kit` binary as a child process (piped: not a TTY, except in the pseudo-terminal
  * test) against a real cluster started with `flink-kit local up`, and the examples run the same way.
  */
+
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,10 +11,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleJar } from '../../src/local/index.ts';
 import { freePort } from '../../src/local/processes.ts';
-import { continuousWordCountArgs, ensureCliBuilt, FLINK_VERSION, jvmPids, wordInputDir } from './support.ts';
+import { CLI_BIN, ensureBuilt } from '../fakes/cli-process.ts';
+import { continuousWordCountArgs, FLINK_VERSION, jvmPids, wordInputDir } from './support.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'dist/cli/main.js');
+const BIN = CLI_BIN;
 const work = mkdtempSync(join(tmpdir(), 'flink-kit-cli-test-'));
 /** The CLI's environment: its own state file (never a developer's `local up` cluster), no FLINK_URL, no colour settings. */
 const ENV: NodeJS.ProcessEnv = { ...process.env, FLINK_KIT_LOCAL_STATE: join(work, 'local-cluster.json') };
@@ -86,7 +88,7 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let restartedId: string;
 
   beforeAll(async () => {
-    ensureCliBuilt();
+    ensureBuilt();
     input = wordInputDir();
     // `local up` is the cluster of this file: 2 TaskManagers x 2 slots, checkpoints every second,
     // TaskManager loss noticed within seconds (the broken-cluster doctor test kills them).

@@ -3,6 +3,7 @@
  * kwok forwarding the pods' port 8081 to a real local Flink). Called inside that file's describe, so
  * it shares its lab and Flink.
  */
+
 import { execFile, spawn } from 'node:child_process';
 import type * as k8s from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +11,9 @@ import { poll } from '../../src/core/poll.ts';
 import { FlinkKubernetesError } from '../../src/errors/kube-errors.ts';
 import { connectKubernetes } from '../../src/kube/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
+import { CLI_BIN, ensureBuilt } from '../fakes/cli-process.ts';
 import { connectionsTo } from '../kube-lab/lab.ts';
-import { CLI_BIN, continuousWordCountArgs, ensureCliBuilt, FLINK_VERSION, wordInputDir } from './support.ts';
+import { continuousWordCountArgs, FLINK_VERSION, wordInputDir } from './support.ts';
 
 /** What the CLI tests need of kube.test.ts's world. */
 export interface KubeCliWorld {
@@ -77,7 +79,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
       new Promise((done) =>
         execFile(
           process.execPath,
-          [CLI_BIN, '--k8s', '--kubeconfig', w.kubeconfig, ...args],
+          ['--k8s', '--kubeconfig', w.kubeconfig, ...args],
           { timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
           (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
         ),
@@ -101,7 +103,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
 
     beforeAll(() => {
       w = world();
-      ensureCliBuilt();
+      ensureBuilt();
     });
 
     it('cluster, run -p 2 of WordCount (jar upload through the forward) and list --json, each forward closed on exit', async () => {

@@ -13,7 +13,7 @@ public final class FailAfter {
     private FailAfter() {}
 
     public static void main(String[] args) throws Exception {
-        Args a = new Args("fail-after", args, "records", "restarts", "keys", "rate", "tag", "checkpoint-interval");
+        Args a = new Args("fail-after", args, "records", "restarts", "keys", "rate", "tag", "checkpoint-interval", "source-parallelism");
         KeyedCounter.run(a, "flink-kit fail-after", a.getLong("records", 20, 0), a.getLong("restarts", 0, 0));
     }
 }

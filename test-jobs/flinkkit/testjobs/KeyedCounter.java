@@ -9,6 +9,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -28,13 +29,20 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --keys K} (default 8), {@code --rate R} records per second for the whole job
  * (default 20), {@code --tag T} (default {@code counter}), {@code --checkpoint-interval MS} (default
- * 1000; 0 keeps the cluster's setting).
+ * 1000; 0 keeps the cluster's setting), {@code --source-parallelism N} (default: the job's; N pins the
+ * source at N subtasks and N splits, e.g. 1 so that an in-place rescale moves only the keyed state:
+ * the sequence splits by the source's first parallelism, and a reader given several splits after a
+ * downscale reads one of them until it ends).
  */
 public final class KeyedCounter {
     private KeyedCounter() {}
 
     public static void main(String[] args) throws Exception {
-        run(new Args("keyed-counter", args, "keys", "rate", "tag", "checkpoint-interval"), "flink-kit keyed-counter", -1, -1);
+        run(
+                new Args("keyed-counter", args, "keys", "rate", "tag", "checkpoint-interval", "source-parallelism"),
+                "flink-kit keyed-counter",
+                -1,
+                -1);
     }
 
     /**
@@ -46,6 +54,7 @@ public final class KeyedCounter {
         long rate = a.getLong("rate", 20, 1);
         String tag = a.get("tag", "counter");
         long interval = a.getLong("checkpoint-interval", 1000, 0);
+        long sourceParallelism = a.getLong("source-parallelism", 0, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (interval > 0) {
             env.enableCheckpointing(interval);
@@ -61,8 +70,11 @@ public final class KeyedCounter {
         }
         DataGeneratorSource<Long> source =
                 new DataGeneratorSource<>(new Sequence(), Long.MAX_VALUE, RateLimiterStrategy.perSecond(rate), Types.LONG);
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "sequence")
-                .uid("sequence")
+        DataStreamSource<Long> sequence = env.fromSource(source, WatermarkStrategy.noWatermarks(), "sequence");
+        if (sourceParallelism > 0) {
+            sequence.setParallelism((int) sourceParallelism).setMaxParallelism((int) sourceParallelism);
+        }
+        sequence.uid("sequence")
                 .keyBy(new Modulo(keys))
                 .process(new Count(tag, failAfter))
                 .uid("count")

@@ -64,6 +64,29 @@ describe('FlinkApiError message', () => {
     expect(error.message).toMatch(/^POST \/v1\/jars\/app.jar\/run failed with HTTP 400: Could not execute application\./);
   });
 
+  it('drops several wrapped Java class names in front of the message', () => {
+    const error = FlinkApiError.from({
+      ...base,
+      status: 500,
+      errors: [
+        "java.util.concurrent.CompletionException: org.apache.flink.client.program.ProgramInvocationException: Neither a 'Main-Class', nor a 'program-class' entry was found in the jar file.\n\tat x.Y.z(Y.java:1)",
+      ],
+    });
+    expect(error.message).toMatch(/failed with HTTP 500: Neither a 'Main-Class', nor a 'program-class' entry/);
+  });
+
+  it('clips a huge echoed value in the message and the root cause; the whole text stays in errors', () => {
+    const huge = 'x'.repeat(5_000_000);
+    const errors = [
+      `Could not execute application.\nCaused by: java.lang.IllegalArgumentException: bad value '${huge}'\n\tat a.B.c(B.java:1)`,
+    ];
+    const error = FlinkApiError.from({ ...base, status: 400, errors });
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.message).toMatch(/bad value 'x+… \(\d+ more characters\)/);
+    expect(error.rootCause?.length).toBeLessThan(1_100);
+    expect(error.errors).toEqual(errors);
+  });
+
   it('does not repeat a root cause that is the first line already', () => {
     const error = FlinkApiError.from({ ...base, status: 400, errors: ['x\nCaused by: java.lang.A: boom'] });
     expect(error.rootCause).toBe('A: boom');

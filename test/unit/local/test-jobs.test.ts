@@ -44,6 +44,33 @@ describe('checkCounterOutput', () => {
     expect(run(line('t', 0, 1, 1), line('t', 0, 4, 3)).problems).toEqual(['key 0: counts jump from 1 to 4 (records lost or state reset)']);
   });
 
+  it('after a restore from a checkpoint: records processed again (in a new order) are replays; a reset or a double count is not', () => {
+    const check = (...lines: string[]) => checkCounterOutput(parseCounterOutput(lines.join('\n')), { allowReplays: true });
+    // Two source splits (seq 0, 8, … and 100, 108, …) interleave differently after the restore: seqs 8 and 100 again, swapped.
+    const replayed = [
+      line('t', 0, 1, 0),
+      line('t', 0, 2, 100),
+      line('t', 0, 3, 8),
+      line('t', 0, 2, 8),
+      line('t', 0, 3, 100),
+      line('t', 0, 4, 16),
+    ];
+    expect(check(...replayed)).toMatchObject({ problems: [], records: 4 });
+    expect(run(...replayed).problems).toContain('key 0: count 2 printed twice (state reset, or a record counted twice)');
+    // State lost at the restore: the new records count from 1 again.
+    expect(check(line('t', 0, 1, 0), line('t', 0, 2, 8), line('t', 0, 1, 16), line('t', 0, 2, 24)).problems).toEqual([
+      'key 0: counted to 2 from 4 different records (state reset or lost)',
+    ]);
+    // A record counted twice: one more count than records.
+    expect(check(line('t', 0, 1, 0), line('t', 0, 2, 8), line('t', 0, 3, 8)).problems).toEqual([
+      'key 0: counted to 3 from 2 different records (a record counted twice)',
+    ]);
+    // A gap stays a gap.
+    expect(check(line('t', 0, 1, 0), line('t', 0, 3, 8)).problems).toContain(
+      'key 0: counts jump from 1 to 3 (records lost or state reset)',
+    );
+  });
+
   it('output missing from the start, and a record processed twice', () => {
     expect(run(line('t', 0, 2, 1), line('t', 1, 1, 1)).problems).toEqual([
       'key 0: the first count seen is 2, not 1 (output missing from the start)',

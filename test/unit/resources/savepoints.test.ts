@@ -245,11 +245,15 @@ describe('savepoint failures say what to do', () => {
     expect(flink.calls()).not.toContain(`GET /v1/jobs/${JOB_ID}/status`);
   });
 
-  it('a failure of a RUNNING job gets the root cause and no hint', async () => {
+  it('a directory Flink cannot create: the root cause, and to give a directory every JVM can write', async () => {
     savepointStatus(operationFailed(MKDIRS_TRACE));
     jobState('RUNNING');
     const error = await caught(fakeClient().savepoints.handle(JOB_ID, TRIGGER_ID).result(fast), FlinkOperationError);
-    expect(error.message).toBe(`savepoint of job ${JOB_ID} failed: IOException: Mkdirs failed to create /proc/nope`);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^savepoint of job ${JOB_ID} failed: IOException: Mkdirs failed to create /proc/nope\\. Flink could not create or write the savepoint directory: give a targetDirectory the JobManager and every TaskManager can create and write.*Job ${JOB_ID} keeps running$`,
+      ),
+    );
     expect(error.rootCause).toBe('IOException: Mkdirs failed to create /proc/nope');
     expect(error.details).toBe(MKDIRS_TRACE);
   });

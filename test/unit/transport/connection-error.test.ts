@@ -188,6 +188,33 @@ describe('against real sockets on 127.0.0.1', () => {
     expect(rpc.hits).toBe(3);
   });
 
+  it('a peer on any port that closes without a byte of reply (what Flink RPC and blob ports do) gets the REST-port hint', async () => {
+    const rpc = serve(await startTcp((socket) => socket.once('data', () => socket.end())));
+    const error = await failureOf(clientFor({ url: `http://127.0.0.1:${rpc.port}`, retry: false }).cluster.overview());
+    expect(error.code).toBe('UND_ERR_SOCKET');
+    expect(error.message).toContain('closed the connection without sending a single byte of HTTP');
+    expect(error.message).toMatch(/jobmanager\.rpc\.port.*blob\.server\.port.*rest\.port, usually 8081/);
+  });
+
+  it('a keep-alive connection closed after earlier replies gets no such hint', async () => {
+    const server = serve(
+      await startTcp((socket) => {
+        let requests = 0;
+        socket.on('data', () => {
+          if (++requests > 1) return socket.end();
+          const body = JSON.stringify(overview());
+          socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+        });
+      }),
+    );
+    const client = clientFor({ url: `http://127.0.0.1:${server.port}`, retry: false });
+    await client.cluster.overview();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the connection is back in the pool
+    const error = await failureOf(client.cluster.overview());
+    expect(error.message).toContain('other side closed');
+    expect(error.message).not.toContain('single byte');
+  });
+
   it('an https:// URL at a plain HTTP server says the server does not speak TLS', async () => {
     const server = serve(await startHttp((_req, res) => res.end(JSON.stringify(overview()))));
     const error = await failureOf(clientFor({ url: `https://127.0.0.1:${server.port}`, retry: false }).cluster.overview());

@@ -12,6 +12,7 @@ import {
   internalServerError,
   JAR_ID,
   JOB_ID,
+  jarListReply,
   jarUploadReply,
   jobDetails,
   jobExceptions,
@@ -72,6 +73,10 @@ interface FakeCluster {
   stop: StopOutcome;
   /** Free slots (of 2 TaskManagers x 2); the old job holds 2. */
   freeSlots: number;
+  /** Entry classes of each jar's manifest (default: com.acme.Main). */
+  entryClasses: Record<string, readonly string[]>;
+  /** Jars deleted. */
+  deleted: string[];
 }
 
 const WRITTEN_BEFORE_FAILURE = 'file:/sp/savepoint-1';
@@ -81,7 +86,16 @@ const WRITTEN_BEFORE_FAILURE = 'file:/sp/savepoint-1';
  * checkpoint statistics. Runs create jobs; cancels end them; the old job JOB_ID runs OLD_JAR at parallelism 2.
  */
 function fakeCluster(): FakeCluster {
-  const cluster: FakeCluster = { jobs: new Map(), runs: [], stops: [], outcomes: {}, stop: 'ok', freeSlots: 2 };
+  const cluster: FakeCluster = {
+    jobs: new Map(),
+    runs: [],
+    stops: [],
+    outcomes: {},
+    stop: 'ok',
+    freeSlots: 2,
+    entryClasses: { [OLD_JAR]: ['com.acme.Main'], [NEW_JAR]: ['com.acme.Main'] },
+    deleted: [],
+  };
   cluster.jobs.set(JOB_ID, { states: ['RUNNING'], parallelism: 2, jarId: OLD_JAR, savepointPath: undefined, outcome: 'runs' });
   let savepointLooks = 0;
   let lateLooks = 0;
@@ -104,7 +118,11 @@ function fakeCluster(): FakeCluster {
   server.use(
     http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(2, 2, cluster.freeSlots / 2))),
     http.post(api('/jars/upload'), () => HttpResponse.json(jarUploadReply(NEW_JAR))),
-    http.delete(api('/jars/:jarId'), () => new HttpResponse(null, { status: 200 })),
+    http.get(api('/jars'), () => HttpResponse.json(jarListReply(cluster.entryClasses))),
+    http.delete(api('/jars/:jarId'), ({ params }) => {
+      cluster.deleted.push(String(params['jarId']));
+      return new HttpResponse(null, { status: 200 });
+    }),
     http.post(api('/jars/:jarId/run'), async ({ params, request }) => {
       const jarId = String(params['jarId']);
       const body = (await request.json()) as Record<string, unknown>;
@@ -334,6 +352,16 @@ describe('upgrade: refused before anything is stopped', () => {
     await caught(client.upgrade(JOB_ID, { parallelism: 0 }), FlinkInputError);
     await caught(client.upgrade('0123', {}), FlinkInputError);
     expect(flink.requests).toHaveLength(0);
+  });
+
+  it('a new jar whose manifest names no entry class, without entryClass, is a FlinkInputError: the upload is deleted, nothing stopped', async () => {
+    const cluster = fakeCluster();
+    cluster.entryClasses[NEW_JAR] = [];
+    const error = await caught(fakeClient().upgrade(JOB_ID, { jar: ZIP_BYTES, previous: false }), FlinkInputError);
+    expect(error.message).toMatch(/names no entry class in its manifest.*pass entryClass.*was not stopped/);
+    expect(cluster.stops).toEqual([]);
+    expect(cluster.runs).toEqual([]);
+    expect(cluster.deleted).toEqual([NEW_JAR]);
   });
 
   it('a failed upload stops nothing', async () => {
