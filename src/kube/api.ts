@@ -1,5 +1,6 @@
 import type { CoreV1Api, DiscoveryV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
 import { FlinkKubernetesError, type KubernetesErrorReason } from '../errors/kube-errors.js';
+import { errorCode, innermostMessage } from '../internal/error-cause.ts';
 import { redactUrl } from '../internal/redact.js';
 import type { K8s } from './client-node.js';
 
@@ -132,22 +133,6 @@ function serverMessage(error: unknown): string | undefined {
   }
   const message = (body as { message?: unknown } | undefined)?.message;
   return typeof message === 'string' && message ? message : undefined;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-function innermostMessage(error: unknown): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && e.message) message = e.message;
-  }
-  return message;
 }
 
 /** Removes anything token-like from text that came from elsewhere (server messages, plugin output). */

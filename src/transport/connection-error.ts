@@ -1,4 +1,5 @@
 import { FlinkConnectionError } from '../errors/transport-errors.js';
+import { errorCode, innermostMessage } from '../internal/error-cause.ts';
 import { redactUrl } from '../internal/redact.js';
 
 const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME/i;
@@ -83,20 +84,4 @@ function certificateNames(error: unknown): string | undefined {
     if (typeof cert?.subject?.CN === 'string') return `CN=${cert.subject.CN}`;
   }
   return undefined;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-function innermostMessage(error: unknown): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && e.message) message = e.message;
-  }
-  return message;
 }
