@@ -1,6 +1,6 @@
 import type { CoreV1Api, DiscoveryV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
 import { FlinkKubernetesError, type KubernetesErrorReason } from '../errors/kube-errors.js';
-import { errorCode, innermostMessage } from '../internal/error-cause.ts';
+import { errorCode, innermostMessage } from '../internal/error-cause.js';
 import { redactUrl } from '../internal/redact.js';
 import type { K8s } from './client-node.js';
 

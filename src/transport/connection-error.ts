@@ -1,5 +1,5 @@
 import { FlinkConnectionError } from '../errors/transport-errors.js';
-import { errorCode, innermostMessage } from '../internal/error-cause.ts';
+import { errorCode, innermostMessage } from '../internal/error-cause.js';
 import { redactUrl } from '../internal/redact.js';
 
 const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME/i;

@@ -147,4 +147,14 @@ describe('architecture of src/', () => {
   it('places every module in a layer', () => {
     expect([...graph.keys()].filter((f) => layerOf(f) === undefined)).toEqual([]);
   });
+
+  it("names relative imports with '.js' (tsc does not rewrite '.ts', so the built package would not load)", () => {
+    const named = sourceFiles(SRC).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)]
+        .map((m) => m[1] as string)
+        .filter((s) => !s.endsWith('.js'))
+        .map((s) => `${relative(SRC, file)}: ${s}`),
+    );
+    expect(named).toEqual([]);
+  });
 });
