@@ -79,7 +79,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
       new Promise((done) =>
         execFile(
           process.execPath,
-          ['--k8s', '--kubeconfig', w.kubeconfig, ...args],
+          [CLI_BIN, '--k8s', '--kubeconfig', w.kubeconfig, ...args],
           { timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
           (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
         ),
