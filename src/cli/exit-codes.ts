@@ -11,9 +11,9 @@ export const EXIT = {
   error: 1,
   /** Usage: unknown command or option, missing or malformed argument. */
   usage: 2,
-  /** Bad input caught before any request (`FlinkInputError`): a malformed job id, a missing jar file, parallelism 0. */
+  /** Bad input caught before any request (`FlinkInputError`): a malformed job id, a missing jar file, parallelism 0; an SQL statement Flink cannot parse or validate (`FlinkSqlSyntaxError`, `FlinkSqlValidationError`). */
   input: 3,
-  /** Not found (`FlinkNotFoundError`): unknown job, jar, savepoint operation. */
+  /** Not found (`FlinkNotFoundError`): unknown job, jar, savepoint operation; an unknown table, an expired SQL Gateway session. */
   notFound: 4,
   /** Conflict (`FlinkConflictError`): the job is in a state that does not allow it. */
   conflict: 5,
@@ -38,6 +38,10 @@ export const EXIT = {
 } as const;
 
 const BY_CLASS: Record<string, number> = {
+  FlinkSqlSessionError: EXIT.notFound,
+  FlinkSqlUnknownTableError: EXIT.notFound,
+  FlinkSqlSyntaxError: EXIT.input,
+  FlinkSqlValidationError: EXIT.input,
   InsufficientSlotsError: EXIT.insufficientSlots,
   FlinkJobFailedError: EXIT.jobFailed,
   FlinkUpgradeError: EXIT.operationFailed,

@@ -15,11 +15,21 @@ import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { shorten } from '../internal/java-trace.js';
+import type { SqlGateway } from '../sql/gateway.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { checkConfigEntry, clusterConfig, writeClusterConfig } from './config.js';
 import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
 import { haConfig, waitForJobManager } from './ha.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, releaseJvm, resourceParams, startJvm, stopJvm } from './processes.js';
+import {
+  checkSqlGatewayOptions,
+  connectSqlGateway,
+  distributionGatewayJar,
+  type LocalSqlGateway,
+  type LocalSqlGatewayOptions,
+  SQL_FLAVOR,
+  startSqlGateway,
+} from './sql-gateway.js';
 import { buildTestJobs, checkTestJobName, type TestJobName } from './test-jobs.js';
 import { generateTls, type LocalTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava, checkMaven, javaBinary, runTool } from './tools.js';
@@ -33,6 +43,7 @@ export {
   findDetachedCluster,
   stopDetachedCluster,
 } from './detached.js';
+export type { LocalSqlGateway, LocalSqlGatewayOptions } from './sql-gateway.js';
 export {
   type CounterCheck,
   type CounterCheckOptions,
@@ -94,6 +105,13 @@ export interface LocalClusterOptions {
    * clients and `local.client` uses it. @default false
    */
   tls?: boolean | 'mutual';
+  /**
+   * Also start Flink's SQL Gateway on 127.0.0.1 (its jars, the table runtime and planner from Maven
+   * Central, on the cluster's classpath too): `local.sqlGateway.url`, and `local.sql` a client of it.
+   * A version line then resolves to its newest patch with a SQL Gateway on Maven Central.
+   * @default false
+   */
+  sqlGateway?: boolean | LocalSqlGatewayOptions;
 }
 
 /** A running local cluster. */
@@ -153,6 +171,14 @@ export interface LocalCluster extends AsyncDisposable {
    * @throws `FlinkInputError` when a JobManager already runs; `FlinkError` with its log tail when it does not come up.
    */
   startJobManager(options?: { timeoutMs?: number }): Promise<void>;
+  /** With `sqlGateway`: the SQL Gateway's URL, port and log. */
+  readonly sqlGateway: LocalSqlGateway | undefined;
+  /**
+   * With `sqlGateway`: a client of it (`submit(…, { until: 'RUNNING' })` waits through `client`).
+   * @throws `FlinkInputError` when the cluster was started without `sqlGateway`.
+   * @example const { jobId } = await local.sql.submit('INSERT INTO sink SELECT * FROM src', { until: 'RUNNING' });
+   */
+  readonly sql: SqlGateway;
   /** Stops every JVM and removes the temp directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -181,6 +207,11 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   if (options.restPort !== undefined && (!Number.isInteger(options.restPort) || options.restPort < 0 || options.restPort > 65535)) {
     throw new FlinkInputError(`restPort must be 0 (any free port) or 1-65535, got ${options.restPort}`);
   }
+  const sqlGateway = checkSqlGatewayOptions(options.sqlGateway);
+  if (sqlGateway && (options.detached || options.tls))
+    throw new FlinkInputError(
+      `sqlGateway cannot be combined with ${options.detached ? 'detached' : 'tls'} yet; start the cluster without it`,
+    );
   await checkJava(java);
   if (options.detached) await checkNoDetachedCluster({ cacheDir });
 
@@ -191,12 +222,14 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const home = resolve(options.flinkHome);
     if (!existsSync(join(home, 'lib')))
       throw new FlinkInputError(`flinkHome ${home} has no lib/ folder; point it at an unpacked Flink distribution`);
-    libEntries = [join(home, 'lib', '*'), join(home, 'bin', '*')];
+    libEntries = [join(home, 'lib', '*'), join(home, 'bin', '*'), ...(sqlGateway ? [await distributionGatewayJar(home)] : [])];
     versionText = await versionOfLib(java, libEntries);
     exampleDir = join(home, 'examples', 'streaming');
   } else {
     await checkMaven(mvn);
-    const resolved = await resolveFlinkLib(parseVersionRequest(options.flinkVersion ?? '1.20'), { cacheDir, repository, mvn, log });
+    const resolve = { cacheDir, repository, mvn, log };
+    const request = parseVersionRequest(options.flinkVersion ?? '1.20');
+    const resolved = await (sqlGateway ? resolveFlinkLib(request, resolve, SQL_FLAVOR) : resolveFlinkLib(request, resolve));
     libEntries = [join(resolved.lib, '*')];
     versionText = resolved.version;
   }
@@ -213,8 +246,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   };
   const processes: FlinkProcess[] = [];
   let zooKeeper: FlinkProcess | undefined;
+  let gatewayProcess: FlinkProcess | undefined;
   const tlsDir = join(workDir, 'tls');
   const cleanup = async () => {
+    if (gatewayProcess) await stopJvm(gatewayProcess);
     await Promise.all(processes.map((p) => stopJvm(p)));
     // After the JobManager: it talks to ZooKeeper while it shuts down.
     if (zooKeeper) await stopJvm(zooKeeper);
@@ -295,6 +330,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await client.close();
     }
     log(`Flink ${version} is up at ${url}`);
+    const gateway = sqlGateway ? await startSqlGateway(setup, sqlGateway, startTimeoutMs) : undefined;
+    gatewayProcess = gateway?.process;
+    if (gateway) log(`SQL Gateway is up at ${gateway.gateway.url}`);
     const startedAt = new Date().toISOString();
     const detachedCluster = options.detached === true;
     /** A detached cluster's record lists its live JVMs: ZooKeeper first, so it is stopped last. */
@@ -310,9 +348,16 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
 
     let stopped: Promise<void> | undefined;
     const examples = new Map<string, Promise<string>>();
+    const flink = new FlinkClient({ url, ...(tls ? { tls } : {}) });
+    const sql = gateway ? await connectSqlGateway(gateway.gateway.url, flink) : undefined;
     const cluster: LocalCluster = {
       url,
-      client: new FlinkClient({ url, ...(tls ? { tls } : {}) }),
+      client: flink,
+      sqlGateway: gateway?.gateway,
+      get sql(): SqlGateway {
+        if (!sql) throw new FlinkInputError('this local cluster has no SQL Gateway: start it with startLocalCluster({ sqlGateway: true })');
+        return sql;
+      },
       tls,
       flinkVersion: version.raw,
       workDir,
@@ -360,7 +405,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.timeoutMs ?? startTimeoutMs);
       },
       stop() {
-        stopped ??= cluster.client.close().then(cleanup);
+        stopped ??= Promise.all([cluster.client.close(), sql?.close()]).then(cleanup);
         return stopped;
       },
       [Symbol.asyncDispose]() {

@@ -15,8 +15,13 @@ import { FetchSender, type Sender, UndiciSender } from './send.js';
 /** One REST call as resources describe it. */
 export interface HttpRequest<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path below `/v1`, built with the `path` tagged template. */
+  /** Path below the version prefix (`/v1`), built with the `path` tagged template. */
   path: string;
+  /**
+   * Version prefix of the path: `v1` (the JobManager's only one) unless given, e.g. `v3` for the SQL
+   * Gateway's negotiated version, or `''` for an unversioned route such as `/api_versions`.
+   */
+  prefix?: string;
   query?: Record<string, string | number | boolean | undefined> | undefined;
   /** JSON body. */
   json?: unknown;
@@ -115,7 +120,9 @@ export class Transport {
   }
 
   private url(req: HttpRequest<unknown>): URL {
-    const url = new URL(`v1${req.path}`, this.baseUrl);
+    // Relative to the base URL, so that a path prefix (a proxy's `/flink/`) is kept.
+    const prefix = req.prefix ?? 'v1';
+    const url = new URL(prefix ? `${prefix}${req.path}` : req.path.replace(/^\//, ''), this.baseUrl);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }

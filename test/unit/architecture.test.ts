@@ -19,6 +19,7 @@ const LAYERS: Record<string, number> = {
   'workflows/': 4,
   'client.ts': 5,
   'index.ts': 5,
+  'sql/': 5,
   'local/': 6,
   'kube/': 6,
   'cli/': 7,
