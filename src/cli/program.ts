@@ -119,7 +119,7 @@ function buildProgram(state: ParseState): Command {
     .addHelpText(
       'before',
       example(
-        'flink-kit sql -e "SELECT 1 AS one"',
+        'flink-kit sql -e "SELECT 1 AS n"',
         'flink-kit sql -f pipeline.sql --wait                   # CREATE TABLEs, then an INSERT: prints the job id once it runs',
         'flink-kit sql -f pipeline.sql -s "$sp" -p 4 --json | jq -r .jobId   # the same job from a savepoint',
       ),

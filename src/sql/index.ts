@@ -23,7 +23,7 @@ export {
 } from './errors.js';
 export { SqlGateway, type SqlGatewayOptions, type SqlSessionOptions } from './gateway.js';
 export { type ResultOptions, SqlOperation, type SqlOperationStatus, type SqlPage } from './operation.js';
-export type { SqlPlan, SqlPlanNode } from './plan.js';
+export type { SqlPlan, SqlPlanNode, SqlPlanVertex } from './plan.js';
 export { type ExecuteOptions, type SqlQueryResult, SqlSession, type SqlSubmitResult } from './session.js';
 export { type StatementKind, splitStatements, statementKind } from './statements.js';
 export type { SqlSubmitOptions } from './submit-config.js';

@@ -49,7 +49,7 @@ export interface SqlSubmitResult {
  * @example
  * ```ts
  * await using session = await sql.openSession({ properties: { 'execution.runtime-mode': 'batch' } });
- * const { rows } = await session.query('SELECT 1 AS one');
+ * const { rows } = await session.query('SELECT 1 AS n');
  * ```
  */
 export class SqlSession implements AsyncDisposable, OperationOwner {

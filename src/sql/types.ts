@@ -84,6 +84,8 @@ export function sqlTypeOf(t: WireLogicalType, withNullability = true): string {
 
 function baseType(t: WireLogicalType): string {
   switch (t.type) {
+    case 'INTEGER':
+      return 'INT';
     case 'VARCHAR':
       return t.length === 2147483647 ? 'STRING' : `VARCHAR(${t.length ?? 1})`;
     case 'VARBINARY':

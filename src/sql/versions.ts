@@ -10,8 +10,10 @@ import { FlinkSqlUnsupportedError } from './errors.js';
  * |---|---|---|
  * | `v1` | Flink 1.16 | sessions, heartbeat, statements, operation status/cancel/close, results by token |
  * | `v2` | Flink 1.17 | `configure-session`, `complete-statement`, `rowFormat=JSON\|PLAIN_TEXT` on results |
- * | `v3` | Flink 1.19 | materialized-table refresh |
- * | `v4` | Flink 2.0 | script deployment (`POST /sessions/:sh/scripts`) |
+ * | `v3` | Flink 1.20 | materialized-table refresh |
+ * | `v4` | Flink 2.x | script deployment in application mode (`POST /sessions/:sh/scripts`) |
+ *
+ * Served as seen on real gateways: 1.18.1 `V1, V2`; 1.20.3 `V1, V2, V3`; 2.3.0 `V1, V2, V3, V4`.
  */
 export const SQL_API_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 
@@ -79,7 +81,7 @@ export function supports(version: SqlApiVersion, needs: SqlApiVersion): boolean 
 export function requireFeature(version: SqlApiVersion, feature: SqlFeature, served?: readonly string[]): void {
   const needs = FEATURES[feature];
   if (supports(version, needs)) return;
-  const since = { v1: '1.16', v2: '1.17', v3: '1.19', v4: '2.0' }[needs];
+  const since = { v1: '1.16', v2: '1.17', v3: '1.20', v4: '2.0' }[needs];
   throw new FlinkSqlUnsupportedError(
     `${feature} needs SQL Gateway REST API ${needs} (Flink ${since}+), but this client speaks ${version} with the gateway${served ? ` (it serves ${served.join(', ')})` : ''}: use a newer SQL Gateway${served?.some((v) => normalizeVersion(v) === needs) ? ', or leave apiVersion out' : ''}.`,
     { feature, needs, using: version },
