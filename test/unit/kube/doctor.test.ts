@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkKubernetesError } from '../../../src/errors/kube-errors.js';
-import type { FlinkOnKubernetes, FlinkPod } from '../../../src/kube/describe.js';
+import type { FlinkOnKubernetes } from '../../../src/kube/describe.js';
 import { doctorWithoutJobManager, kubernetesChecks, kubernetesDoctorSection } from '../../../src/kube/doctor.js';
+import type { FlinkPod } from '../../../src/kube/problems.js';
 import { doctor } from '../../../src/workflows/doctor.js';
 import { fakeKube, jobManagerPod, standaloneService } from './world.js';
 
