@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkError, FlinkInputError } from '../../src/errors/index.ts';
-import { defaultCacheDir } from '../../src/local/artifacts.ts';
+import { defaultCacheDir } from '../../src/local/cache-dir.ts';
 import { FLINK_VERSION, jvmPids, startTestCluster } from './support.ts';
 
 /** Runs `start`, expects it to throw, and checks that no JVM of `workDir` survived. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlinkClient } from '../../src/client.ts';
 import { FlinkError, FlinkJobFailedError } from '../../src/errors/index.ts';
-import { compareVersions, defaultCacheDir, MAVEN_CENTRAL, parseVersionRequest, publishedVersions } from '../../src/local/artifacts.ts';
+import { defaultCacheDir } from '../../src/local/cache-dir.ts';
+import { compareVersions, MAVEN_CENTRAL, parseVersionRequest, publishedVersions } from '../../src/local/flink-versions.ts';
 import { checkCounterOutput, type LocalCluster } from '../../src/local/index.ts';
 import {
   cancelAll,
