@@ -6,31 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   type ClusterView,
   type FlinkOnKubernetesProblem,
-  type FlinkPod,
   type FlinkView,
   findProblems,
   REGISTRATION_GRACE_MS,
 } from '../../../src/kube/problems.js';
+import { flinkPod as pod } from './world.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000);
 const SELECTOR = 'app=flink,component=taskmanager';
-
-function pod(name: string, more: Partial<FlinkPod> = {}): FlinkPod {
-  return {
-    name,
-    phase: 'Running',
-    ready: true,
-    readySince: undefined,
-    terminating: false,
-    node: 'node-1',
-    restarts: 0,
-    reason: undefined,
-    ip: undefined,
-    registered: undefined,
-    ...more,
-  };
-}
 
 function flink(taskManagers: number): FlinkView {
   return {
