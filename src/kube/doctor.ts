@@ -1,7 +1,8 @@
 import { FlinkKubernetesError } from '../errors/kube-errors.js';
 import type { CheckStatus, DoctorCheck, DoctorReport, DoctorSection } from '../workflows/doctor.js';
 import type { KubernetesConnectOptions } from './connect.js';
-import { type DescribeSeams, describe, type FlinkOnKubernetes, type FlinkOnKubernetesProblemKind, type FlinkPod } from './describe.js';
+import { type DescribeSeams, describe, type FlinkOnKubernetes } from './describe.js';
+import type { FlinkOnKubernetesProblemKind, FlinkPod } from './problems.js';
 
 /** How serious each finding of describe is for `doctor`: only what stops Flink from working fails. */
 const STATUS: Record<FlinkOnKubernetesProblemKind, CheckStatus> = {

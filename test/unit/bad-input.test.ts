@@ -16,11 +16,11 @@ import {
   FlinkError,
   FlinkInputError,
   FlinkKubernetesError,
-  isFlinkError,
   type KubernetesErrorReason,
 } from '../../src/errors/index.ts';
 import { connect } from '../../src/kube/connect.ts';
 import { buildTestJob, startLocalCluster } from '../../src/local/index.ts';
+import { caught } from '../fakes/caught.ts';
 import { ensureBuilt, runCli } from '../fakes/cli-process.ts';
 import { dashboardConfig, JOB_ID, ZIP_BYTES } from '../fakes/flink-replies.ts';
 import { type LocalServer, startHttp, startTcp } from '../fakes/local-servers.ts';
@@ -70,25 +70,10 @@ interface BadInput {
 async function expectRefused(row: BadInput): Promise<FlinkError> {
   version = row.flinkVersion ?? '1.20.3';
   otherRequests = [];
-  const hung = Symbol('hung');
-  const outcome = await Promise.race([
-    row.call().then(
-      () => ({ resolved: true as const }),
-      (error: unknown) => ({ resolved: false as const, error }),
-    ),
-    new Promise<typeof hung>((resolve) => setTimeout(() => resolve(hung), 5_000).unref()),
-  ]);
-  if (outcome === hung) expect.fail(`${row.input}: no answer within 5 s (a hang)`);
-  if (outcome.resolved) expect.fail(`${row.input}: the call succeeded`);
-  const error = outcome.error;
-  expect(isFlinkError(error), `${row.input}: ${String(error)}`).toBe(true);
-  expect(error).toBeInstanceOf(row.type);
-  const message = (error as Error).message;
-  expect(message).toMatch(row.advice);
-  expect(message).not.toMatch(/\n\s+at |Caused by:|\tat /); // no Java (or JS) stack trace
-  expect(message).not.toContain(SECRET);
+  const error = await caught(row.call, row.type, { advice: row.advice, withinMs: 5_000, label: row.input });
+  expect(error.message).not.toContain(SECRET);
   expect(otherRequests, `${row.input}: requests reached the server`).toEqual([]);
-  return error as FlinkError;
+  return error;
 }
 
 const SDK: BadInput[] = [
