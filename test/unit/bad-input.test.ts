@@ -21,7 +21,7 @@ import {
 import { connect } from '../../src/kube/connect.ts';
 import { buildTestJob, startLocalCluster } from '../../src/local/index.ts';
 import { caught } from '../fakes/caught.ts';
-import { ensureBuilt, runCli } from '../fakes/cli-process.ts';
+import { runCliInProcess } from '../fakes/cli-in-process.ts';
 import { dashboardConfig, JOB_ID, ZIP_BYTES } from '../fakes/flink-replies.ts';
 import { type LocalServer, startHttp, startTcp } from '../fakes/local-servers.ts';
 import { emptyEnvironment, standaloneWorld } from './kube/world.ts';
@@ -419,7 +419,6 @@ describe('bad input caught before any request: typed, says what to do, no trace,
 });
 
 describe('bad input on the command line: the exit code of its class, what to do on stderr, nothing on stdout', () => {
-  beforeAll(() => ensureBuilt(), 120_000);
   const rows: Array<[string, () => string[], number, RegExp]> = [
     ['credentials in --url (never echoed)', () => ['--url', `https://admin:${SECRET}@flink.example`, 'list'], 3, /holds credentials/],
     ['a job id with ../', () => ['--url', server.url, 'status', '../../etc'], 3, /jobId must be 32 lower-case hex characters/],
@@ -440,7 +439,7 @@ describe('bad input on the command line: the exit code of its class, what to do 
   ];
   it.each(rows)('%s', async (_, argv, code, advice) => {
     otherRequests = [];
-    const r = await runCli(argv());
+    const r = await runCliInProcess(argv());
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(advice);
     expect(r.stderr).not.toContain(SECRET);
@@ -452,7 +451,7 @@ describe('bad input on the command line: the exit code of its class, what to do 
   it('--url at a port whose peer closes without a byte of HTTP: exit 6 and where REST usually is', async () => {
     const rpc = await startTcp((socket) => socket.once('data', () => socket.end()));
     try {
-      const r = await runCli(['--url', rpc.url.replace('tcp:', 'http:'), 'list']);
+      const r = await runCliInProcess(['--url', rpc.url.replace('tcp:', 'http:'), 'list']);
       expect(r.code).toBe(6);
       expect(r.stderr).toMatch(/closed the connection without sending a single byte of HTTP: Flink's RPC port.*rest\.port, usually 8081/);
     } finally {
