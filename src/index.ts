@@ -10,7 +10,7 @@ export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
 export * from './errors/index.js';
-export type { ClientOptions, RequestOptions, RetryOptions, TlsOptions } from './options.js';
+export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
 export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';

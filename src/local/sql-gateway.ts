@@ -6,8 +6,9 @@ import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { shorten } from '../internal/java-trace.js';
 import type { SqlGateway } from '../sql/gateway.js';
-import { fileTail, type LibFlavor } from './artifacts.js';
 import { checkConfigEntry } from './config.js';
+import { fileTail } from './file-tail.js';
+import type { LibFlavor } from './flink-lib.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, startJvm, stopJvm } from './processes.js';
 
 /** Options of the local SQL Gateway (`startLocalCluster({ sqlGateway: … })`). */
@@ -56,8 +57,15 @@ export async function distributionGatewayJar(home: string): Promise<string> {
 }
 
 /** Checks the options before anything starts. */
-export function checkSqlGatewayOptions(value: boolean | LocalSqlGatewayOptions | undefined): LocalSqlGatewayOptions | undefined {
+export function checkSqlGatewayOptions(
+  value: boolean | LocalSqlGatewayOptions | undefined,
+  cluster: { detached?: boolean | undefined; tls?: unknown },
+): LocalSqlGatewayOptions | undefined {
   if (value === undefined || value === false) return undefined;
+  if (cluster.detached || cluster.tls)
+    throw new FlinkInputError(
+      `sqlGateway cannot be combined with ${cluster.detached ? 'detached' : 'tls'} yet; start the cluster without it`,
+    );
   if (value === true) return {};
   if (typeof value !== 'object' || value === null)
     throw new FlinkInputError(`sqlGateway must be true or an object of options, got ${typeof value}`);

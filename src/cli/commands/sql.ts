@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { FlinkInputError } from '../../errors/flink-error.js';
-import type { ClaimMode } from '../../resources/jars.js';
+import { type ClaimMode, FlinkInputError } from '../../index.js';
 import { DEFAULT_SQL_GATEWAY_PORT, rowToJson, type SqlGateway, type SqlSession, splitStatements, statementKind } from '../../sql/index.js';
-import type { Args, Cli } from '../context.js';
+import type { Cli, CommandRun } from '../context.js';
+import type { FlagsOf } from '../definitions.js';
 import { isInteractive } from '../output.js';
 import { OP, StreamingTable } from '../sql-table.js';
 import { createSpinner } from '../ui.js';
@@ -12,16 +12,16 @@ import { createSpinner } from '../ui.js';
  * of the SQL Gateway. A query streams its rows (a table on a terminal, tab-separated when piped,
  * JSON lines with --json); a statement that starts a job prints the job id (--wait: once it runs).
  */
-export default async function sql(cli: Cli, _args: Args, flags: Record<string, unknown>): Promise<number> {
+const sql: CommandRun<'sql'> = async (cli, _args, flags) => {
   const statements = splitStatements(await scriptOf(flags));
   if (statements.length === 0) throw new FlinkInputError('the script holds no statement (only comments or blanks)');
   const jobs = statements.filter((s) => statementKind(s) === 'job').length;
-  if (jobs > 1 && flags['savepoint'] !== undefined)
+  if (jobs > 1 && flags.savepoint !== undefined)
     throw new FlinkInputError(`-s gives one savepoint, and the script starts ${jobs} jobs: run each INSERT with its own savepoint`);
   const { SqlGateway } = await import('../../sql/index.js');
   const gateway: SqlGateway = new SqlGateway({
     url: await gatewayUrl(cli, flags),
-    ...(flags['wait'] ? { flink: await cli.client() } : {}),
+    ...(flags.wait ? { flink: await cli.client() } : {}),
   });
   try {
     const session = await gateway.openSession({ signal: cli.signal });
@@ -42,12 +42,15 @@ export default async function sql(cli: Cli, _args: Args, flags: Record<string, u
   } finally {
     await gateway.close();
   }
-}
+};
+export default sql;
+
+type Flags = FlagsOf<'sql'>;
 
 /** The script: `-e` text, or `-f` file (`-` for stdin). */
-async function scriptOf(flags: Record<string, unknown>): Promise<string> {
-  const inline = flags['execute'] as string | undefined;
-  const file = flags['file'] as string | undefined;
+async function scriptOf(flags: Flags): Promise<string> {
+  const inline = flags.execute;
+  const file = flags.file;
   if ((inline === undefined) === (file === undefined))
     throw new FlinkInputError('give the statements with -e "<sql>" or -f <file> (one of them)');
   if (inline !== undefined) return inline;
@@ -62,8 +65,8 @@ async function scriptOf(flags: Record<string, unknown>): Promise<string> {
 }
 
 /** `--sql-url`, else `FLINK_SQL_URL`, else the host of the JobManager URL on the gateway's default port. */
-async function gatewayUrl(cli: Cli, flags: Record<string, unknown>): Promise<string> {
-  const given = (flags['sqlUrl'] as string | undefined) ?? process.env['FLINK_SQL_URL'];
+async function gatewayUrl(cli: Cli, flags: Flags): Promise<string> {
+  const given = flags.sqlUrl ?? process.env['FLINK_SQL_URL'];
   if (given) return given;
   if (cli.flags.k8s)
     throw new FlinkInputError(
@@ -75,17 +78,17 @@ async function gatewayUrl(cli: Cli, flags: Record<string, unknown>): Promise<str
   return jobManager.href;
 }
 
-async function submit(cli: Cli, session: SqlSession, statement: string, flags: Record<string, unknown>): Promise<void> {
-  const wait = flags['wait'] === true;
+async function submit(cli: Cli, session: SqlSession, statement: string, flags: Flags): Promise<void> {
+  const wait = flags.wait === true;
   const spinner = await createSpinner(wait ? 'waiting until all tasks run' : 'submitting');
   spinner.start();
   try {
     const result = await session.submit(statement, {
-      ...(flags['savepoint'] !== undefined ? { savepointPath: flags['savepoint'] as string } : {}),
-      ...(flags['parallelism'] !== undefined ? { parallelism: flags['parallelism'] as number } : {}),
-      ...(flags['allowNonRestored'] ? { allowNonRestoredState: true } : {}),
-      ...(flags['claimMode'] !== undefined ? { claimMode: flags['claimMode'] as ClaimMode } : {}),
-      ...(flags['D'] ? { config: flags['D'] as Record<string, string> } : {}),
+      ...(flags.savepoint !== undefined ? { savepointPath: flags.savepoint } : {}),
+      ...(flags.parallelism !== undefined ? { parallelism: flags.parallelism } : {}),
+      ...(flags.allowNonRestored ? { allowNonRestoredState: true } : {}),
+      ...(flags.claimMode !== undefined ? { claimMode: flags.claimMode as ClaimMode } : {}),
+      ...(flags.D ? { config: flags.D } : {}),
       until: wait ? 'RUNNING' : 'SUBMITTED',
       ...(cli.timeoutMs !== undefined ? { waitTimeoutMs: cli.timeoutMs } : {}),
       signal: cli.signal,
@@ -100,8 +103,8 @@ async function submit(cli: Cli, session: SqlSession, statement: string, flags: R
 }
 
 /** Streams a query's rows. True when it was stopped (Ctrl-C, --max-rows): the script ends there. */
-async function query(cli: Cli, session: SqlSession, statement: string, flags: Record<string, unknown>): Promise<boolean> {
-  const maxRows = flags['maxRows'] as number | undefined;
+async function query(cli: Cli, session: SqlSession, statement: string, flags: Flags): Promise<boolean> {
+  const maxRows = flags.maxRows;
   const op = await session.execute(statement, { signal: cli.signal });
   const tty = isInteractive(process.stdout);
   let table: StreamingTable | undefined;
