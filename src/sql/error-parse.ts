@@ -81,7 +81,7 @@ export function sqlErrorOf(error: unknown, context: SqlErrorContext = {}): unkno
     );
   }
 
-  const parse = chain.find((e) => /SqlParserException$/.test(e.className)) ?? chain.find((e) => /\.ParseException$/.test(e.className));
+  const parse = chain.find((e) => /\.SqlParser\w*Exception$/.test(e.className)) ?? chain.find((e) => /\.ParseException$/.test(e.className));
   if (parse) {
     const position = positionOf(parse.message);
     return new FlinkSqlSyntaxError(
