@@ -13,12 +13,12 @@ import type { SqlApiVersion } from './versions.js';
 import { OpenedSession, SessionConfig } from './wire.js';
 
 /** Options of {@link SqlGateway}: those of `FlinkClient` (timeouts, retries, headers, TLS) and the gateway's own. */
-export interface SqlGatewayOptions extends ClientOptions {
+export interface SqlGatewayOptions extends Omit<ClientOptions, 'url'> {
   /**
    * Base URL of the SQL Gateway's REST endpoint (scheme required).
    * @default process.env.FLINK_SQL_URL ?? 'http://127.0.0.1:8083'
    */
-  url?: string;
+  url?: string | undefined;
   /** Speak this REST API version (`v1`…`v4`) instead of the newest both sides speak. */
   apiVersion?: SqlApiVersion | Uppercase<SqlApiVersion> | undefined;
   /**

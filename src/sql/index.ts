@@ -25,7 +25,7 @@ export { SqlGateway, type SqlGatewayOptions, type SqlSessionOptions } from './ga
 export { type ResultOptions, SqlOperation, type SqlOperationStatus, type SqlPage } from './operation.js';
 export type { SqlPlan, SqlPlanNode, SqlPlanVertex } from './plan.js';
 export { type ExecuteOptions, type SqlQueryResult, SqlSession, type SqlSubmitResult } from './session.js';
-export { type StatementKind, splitStatements, statementKind } from './statements.js';
+export { type StatementKind, splitStatements, statementKind, stripComments } from './statements.js';
 export type { SqlSubmitOptions } from './submit-config.js';
 export { type RowKind, rowToJson, type SqlColumn, type SqlRow, type SqlValue, sqlTypeOf } from './types.js';
 export { SQL_API_VERSIONS, type SqlApiVersion } from './versions.js';

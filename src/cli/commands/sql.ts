@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { type ClaimMode, FlinkInputError } from '../../index.js';
-import { DEFAULT_SQL_GATEWAY_PORT, rowToJson, type SqlGateway, type SqlSession, splitStatements, statementKind } from '../../sql/index.js';
+import {
+  DEFAULT_SQL_GATEWAY_PORT,
+  rowToJson,
+  type SqlGateway,
+  type SqlSession,
+  splitStatements,
+  statementKind,
+  stripComments,
+} from '../../sql/index.js';
 import type { Cli, CommandRun } from '../context.js';
 import type { FlagsOf } from '../definitions.js';
 import { isInteractive } from '../output.js';
@@ -137,6 +145,6 @@ async function query(cli: Cli, session: SqlSession, statement: string, flags: Fl
 }
 
 function firstLine(statement: string): string {
-  const line = statement.split('\n')[0] ?? '';
+  const line = stripComments(statement).trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
