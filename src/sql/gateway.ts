@@ -59,7 +59,7 @@ export class SqlGateway implements AsyncDisposable {
   private readonly sessions = new Set<SqlSession>();
   private defaultSession: Promise<SqlSession> | undefined;
 
-  /** @throws {@link FlinkInputError} for a URL without `http://` or `https://`, or a bad heartbeat interval. */
+  /** @throws `FlinkInputError` for a URL without `http://` or `https://`, or a bad heartbeat interval. */
   constructor(options: SqlGatewayOptions = {}) {
     const url = options.url ?? process.env['FLINK_SQL_URL'] ?? `http://127.0.0.1:${DEFAULT_SQL_GATEWAY_PORT}`;
     const beat = options.heartbeatIntervalMs;

@@ -35,7 +35,10 @@ export interface ResultOptions {
   closeOnStop?: boolean | undefined;
 }
 
-/** What an operation needs from its session. */
+/**
+ * What an operation needs from its session.
+ * @internal
+ */
 export interface OperationOwner {
   readonly connection: GatewayConnection;
   readonly handle: string;

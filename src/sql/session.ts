@@ -6,7 +6,7 @@ import { path } from '../transport/path.js';
 import type { GatewayConnection } from './connection.js';
 import { type SqlErrorContext, withSearchedPath } from './error-parse.js';
 import { FlinkSqlSessionError } from './errors.js';
-import { type OperationOwner, type ResultOptions, SqlOperation } from './operation.js';
+import { type ResultOptions, SqlOperation } from './operation.js';
 import { parsePlan, type SqlPlan } from './plan.js';
 import { statementKind } from './statements.js';
 import { type SqlSubmitOptions, submitConfig } from './submit-config.js';
@@ -52,7 +52,7 @@ export interface SqlSubmitResult {
  * const { rows } = await session.query('SELECT 1 AS n');
  * ```
  */
-export class SqlSession implements AsyncDisposable, OperationOwner {
+export class SqlSession implements AsyncDisposable {
   /** The gateway's session handle. */
   readonly handle: string;
   /** @internal */
@@ -126,7 +126,7 @@ export class SqlSession implements AsyncDisposable, OperationOwner {
    * ```ts
    * const { jobId } = await session.submit('INSERT INTO sink SELECT * FROM src', { savepointPath, until: 'RUNNING' });
    * ```
-   * @throws {@link FlinkInputError} for a statement that starts no job (a SELECT: use {@link query}).
+   * @throws `FlinkInputError` for a statement that starts no job (a SELECT: use {@link query}).
    */
   async submit(statement: string, options: SqlSubmitOptions = {}): Promise<SqlSubmitResult> {
     checkStatement(statement);
