@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FlinkClient } from '../client.js';
-import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { shorten } from '../internal/java-trace.js';
 import type { SqlGateway } from '../sql/gateway.js';
@@ -10,6 +9,7 @@ import { checkConfigEntry } from './config.js';
 import { fileTail } from './file-tail.js';
 import type { LibFlavor } from './flink-lib.js';
 import { checkPortFree, type FlinkProcess, freePort, type JvmSetup, startJvm, stopJvm } from './processes.js';
+import { whileAlive } from './readiness.js';
 
 /** Options of the local SQL Gateway (`startLocalCluster({ sqlGateway: … })`). */
 export interface LocalSqlGatewayOptions {
@@ -109,18 +109,15 @@ export async function startSqlGateway(
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  let died: string | undefined;
-  void proc.exited.then((how) => {
-    died = how;
-  });
   try {
-    await poll(
+    await whileAlive(
+      proc,
+      'the SQL Gateway',
       async () => {
-        if (died !== undefined) throw new FlinkError(`the SQL Gateway JVM exited during start-up (${died})`);
         const res = await fetch(`${url}/api_versions`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
         return res?.ok ? { done: true, value: undefined } : { done: false, seen: res ? `HTTP ${res.status}` : 'not answering yet' };
       },
-      { what: `the SQL Gateway on 127.0.0.1:${port} to answer`, timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
+      { what: `the SQL Gateway on 127.0.0.1:${port} to answer`, timeoutMs },
     );
   } catch (error) {
     await stopJvm(proc, 5_000);
