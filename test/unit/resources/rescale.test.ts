@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkJobFailedError, FlinkOperationError, InsufficientSlotsError } from '../../../src/errors/domain-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
@@ -13,10 +12,9 @@ import {
   taskManagers,
   vertex,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, scriptedJob, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const fast = { pollIntervalMs: 5 };
 const SOURCE = 'Source: words'; // vertex id ends in 3 (name length 13)
@@ -42,19 +40,21 @@ function requirements(upperBound: number, lowerBound = 1): Record<string, unknow
 /** Fake Flink 1.20 with the adaptive scheduler; records the PUT bodies. */
 function adaptiveFlink(states: Array<Record<string, unknown>>, options: { version?: string; free?: number; allocated?: number } = {}) {
   const puts: unknown[] = [];
-  server.use(
-    http.get(api('/config'), () => HttpResponse.json(dashboardConfig(options.version ?? '1.20.3'))),
-    ...scriptedJob(states),
-    http.get(api(`/jobs/${JOB_ID}/resource-requirements`), () => HttpResponse.json(requirements(2))),
-    http.put(api(`/jobs/${JOB_ID}/resource-requirements`), async ({ request }) => {
-      puts.push(await request.json());
-      return HttpResponse.json({});
-    }),
-    http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(2, 2, options.free ?? 2))),
-    http.get(api('/taskmanagers/:id'), () =>
-      HttpResponse.json({
-        allocatedSlots: Array.from({ length: options.allocated ?? 1 }, () => ({ jobId: JOB_ID, resource: {} })),
+  flink.use(
+    ...simulated(
+      route.get('/config', () => Response.json(dashboardConfig(options.version ?? '1.20.3'))),
+      ...scriptedJob(states),
+      route.get(`/jobs/${JOB_ID}/resource-requirements`, () => Response.json(requirements(2))),
+      route.put(`/jobs/${JOB_ID}/resource-requirements`, async ({ request }) => {
+        puts.push(await request.json());
+        return Response.json({});
       }),
+      route.get('/taskmanagers', () => Response.json(taskManagers(2, 2, options.free ?? 2))),
+      route.get('/taskmanagers/:id', () =>
+        Response.json({
+          allocatedSlots: Array.from({ length: options.allocated ?? 1 }, () => ({ jobId: JOB_ID, resource: {} })),
+        }),
+      ),
     ),
   );
   return puts;
@@ -123,11 +123,11 @@ describe('jobs.rescale', () => {
   });
 
   it("the default scheduler's refusal is a FlinkOperationError that names jobmanager.scheduler: adaptive", async () => {
-    server.use(
-      http.get(api('/config'), () => HttpResponse.json(dashboardConfig('1.18.1'))),
+    flink.use(
+      route.get('/config', () => Response.json(dashboardConfig('1.18.1'))),
       ...scriptedJob([job(2)]),
-      http.get(api(`/jobs/${JOB_ID}/resource-requirements`), () =>
-        HttpResponse.json(
+      route.get(`/jobs/${JOB_ID}/resource-requirements`, () =>
+        Response.json(
           internalServerError(
             'java.lang.UnsupportedOperationException: The DefaultScheduler does not support changing the parallelism without a job restart. This feature is currently only expected to work with the AdaptiveScheduler.\n\tat org.apache.flink.runtime.scheduler.SchedulerNG.requestJobResourceRequirements(SchedulerNG.java:200)',
           ),
@@ -159,7 +159,7 @@ describe('jobs.rescale', () => {
 
   it('a job that fails while rescaling is a FlinkJobFailedError with the root cause', async () => {
     adaptiveFlink([job(2), job(2), job(2, 'FAILED')]);
-    server.use(http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())));
+    flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())));
     const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkJobFailedError);
     expect(error.state).toBe('FAILED');
     expect(error.rootCause).toContain('/ by zero');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunRegistry } from '../../../src/resources/resource.js';
-import { fakeClient } from '../../fakes/msw.js';
+import { fakeClient } from '../../fakes/mock-flink.js';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 
