@@ -49,7 +49,12 @@ export async function waitForJobManager(
         if (overview && overview.taskManagers >= taskManagers) return { done: true, value: undefined };
         return { done: false, seen: overview ? `${overview.taskManagers} TaskManagers registered` : 'REST endpoint not answering yet' };
       },
-      { what: `the new JobManager to lead with ${taskManagers} TaskManagers`, timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
+      {
+        what: `the new JobManager to lead with ${taskManagers} TaskManagers`,
+        waitTimeoutMs: timeoutMs,
+        minDelayMs: 200,
+        maxDelayMs: 1_000,
+      },
     );
   } catch (error) {
     if (!(error instanceof FlinkError)) throw error;

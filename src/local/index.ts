@@ -13,8 +13,8 @@ import { FlinkClient } from '../client.js';
 import { FlinkVersion } from '../compat/versions.js';
 import { poll } from '../core/poll.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
+import { shorten } from '../errors/java-trace.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
-import { shorten } from '../internal/java-trace.js';
 import { defaultCacheDir, fetchExampleJar, fileTail, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib } from './artifacts.js';
 import { checkConfigEntry, clusterConfig, writeClusterConfig } from './config.js';
 import { checkNoDetachedCluster, forgetDetachedCluster, recordDetachedCluster } from './detached.js';
@@ -398,7 +398,12 @@ async function waitUntilReady(
           seen: overview ? `${overview.taskManagers} TaskManagers, ${overview.slotsTotal} slots` : 'REST endpoint not answering yet',
         };
       },
-      { what: `${taskManagers} TaskManagers with ${slots} slots each to register`, timeoutMs, minDelayMs: 200, maxDelayMs: 1000 },
+      {
+        what: `${taskManagers} TaskManagers with ${slots} slots each to register`,
+        waitTimeoutMs: timeoutMs,
+        minDelayMs: 200,
+        maxDelayMs: 1000,
+      },
     );
   } catch (error) {
     if (error instanceof FlinkTimeoutError) {

@@ -1,4 +1,4 @@
-import type { CheckpointEvent } from '../../resources/checkpoint-watch.js';
+import type { CheckpointEvent } from '../../core/checkpoint-watch.js';
 import type { Checkpoint } from '../../schemas/checkpoints.js';
 import type { Args, Cli } from '../context.js';
 import { formatBytes, formatDuration, formatTime } from '../output.js';

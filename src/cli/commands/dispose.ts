@@ -5,9 +5,7 @@ import { spin } from '../ui.js';
 export default async function dispose(cli: Cli, [path]: Args): Promise<number> {
   const flink = await cli.client();
   const savepointPath = path as string;
-  await spin(`disposing ${savepointPath}`, () =>
-    flink.savepoints.dispose(savepointPath, { signal: cli.signal, ...(cli.timeoutMs === undefined ? {} : { timeoutMs: cli.timeoutMs }) }),
-  );
+  await spin(`disposing ${savepointPath}`, () => flink.savepoints.dispose(savepointPath, { signal: cli.signal, ...cli.timeout }));
   await cli.out.result({ savepointPath, disposed: true }, () => `disposed ${savepointPath}`);
   return 0;
 }

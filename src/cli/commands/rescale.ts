@@ -7,7 +7,7 @@ export default async function rescale(cli: Cli, [id]: Args, flags: Record<string
   const jobId = id as string;
   const parallelism = flags['parallelism'] as number;
   const result = await spin(`rescaling ${jobId} to ${parallelism}`, () =>
-    flink.jobs.rescale(jobId, { parallelism, ...cli.timeout, signal: cli.signal }),
+    flink.rescale(jobId, { parallelism, ...cli.timeout, signal: cli.signal }),
   );
   const vertices = result.job.vertices.map((v) => ({ name: v.name, parallelism: v.parallelism }));
   await cli.out.result(

@@ -8,7 +8,7 @@ export default async function savepoint(cli: Cli, [id]: Args, flags: Record<stri
   const dir = flags['dir'] as string | undefined;
   const { triggerId, savepointPath } = await spin(`savepoint of ${jobId}`, async () => {
     const op = await flink.savepoints.trigger(jobId, { signal: cli.signal, ...(dir === undefined ? {} : { targetDirectory: dir }) });
-    const { location } = await op.result({ timeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
+    const { location } = await op.result({ waitTimeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
     return { triggerId: op.triggerId, savepointPath: location };
   });
   await cli.out.result({ jobId, triggerId, savepointPath }, () => savepointPath);

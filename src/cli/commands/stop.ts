@@ -10,7 +10,7 @@ export default async function stop(cli: Cli, [id]: Args, flags: Record<string, u
     flink.jobs.stop(jobId, {
       drain: flags['drain'] === true,
       ...(dir === undefined ? {} : { targetDirectory: dir }),
-      ...(cli.timeoutMs === undefined ? {} : { waitTimeoutMs: cli.timeoutMs }),
+      ...cli.timeout,
       signal: cli.signal,
     }),
   );

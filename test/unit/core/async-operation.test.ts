@@ -222,7 +222,7 @@ describe('AsyncOperation.result', () => {
   it('a deadline is a FlinkTimeoutError naming the operation and what was last seen', async () => {
     flink.use(route.get(STATUS_ROUTE, () => Response.json(operationInProgress())));
     // Long enough for more than one look on a busy machine (the first also loads zod and the schemas).
-    const error = await caught(savepointOp().result({ timeoutMs: 500, pollIntervalMs: 10 }), FlinkTimeoutError);
+    const error = await caught(savepointOp().result({ waitTimeoutMs: 500, pollIntervalMs: 10 }), FlinkTimeoutError);
     expect(error.timeoutMs).toBe(500);
     expect(error.message).toContain(`waiting for savepoint ${TRIGGER_ID} of job ${JOB_ID} to complete (last seen: IN_PROGRESS)`);
     expect(statusCalls()).toBeGreaterThan(1);

@@ -235,7 +235,7 @@ describe('jobs.waitFor', () => {
   it('a JobManager that never comes back is a FlinkTimeoutError at the deadline that says so', async () => {
     flink.use(route.get('/jobs/overview', () => Response.error()));
     const error = await caught(
-      fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }),
+      fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 50, ...fast }),
       FlinkTimeoutError,
     );
     expect(error.message).toContain('last seen: no answer: no HTTP reply');
@@ -326,7 +326,7 @@ describe('jobs.waitFor', () => {
 
   it('a timeout is a FlinkTimeoutError that names the state and tasks last seen', async () => {
     flink.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])], { noDetails: true }));
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 100, ...fast }), FlinkTimeoutError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 100, ...fast }), FlinkTimeoutError);
     expect(error.timeoutMs).toBe(100);
     expect(error.message).toContain(`waiting for job ${JOB_ID} to reach RUNNING with all tasks running`);
     expect(error.message).toContain('(last seen: RUNNING, tasks: 1 SCHEDULED, 1 RUNNING)');
@@ -356,7 +356,7 @@ describe('jobs.waitFor', () => {
       ...scriptedJob([null], { noDetails: true }),
       route.get(`/jobs/${JOB_ID}/status`, () => Response.json({ status: 'INITIALIZING' })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }), FlinkTimeoutError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 50, ...fast }), FlinkTimeoutError);
     expect(error.message).toContain('(last seen: INITIALIZING)');
   });
 
@@ -365,7 +365,7 @@ describe('jobs.waitFor', () => {
       ...scriptedJob([null], { noDetails: true, alongside: [jobDetails('FINISHED', ['FINISHED'], OTHER_JOB_ID)] }),
       route.get(`/jobs/${JOB_ID}/status`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { waitTimeoutMs: 2_000, ...fast }), FlinkNotFoundError);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(flink.calls()).toEqual([overviewRoute, statusRoute]);
   });
@@ -375,7 +375,7 @@ describe('jobs.waitFor', () => {
       ...scriptedJob([null], { noDetails: true }),
       route.get(`/jobs/${JOB_ID}/status`, () => Response.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 2_000, ...fast }), FlinkNotFoundError);
     expect(error.status).toBe(404);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(error.rootCause).toBe(`FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);

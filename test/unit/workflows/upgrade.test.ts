@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlinkClient } from '../../../src/client.js';
+import { clientParts, type FlinkClient } from '../../../src/client.js';
 import { FlinkApiError } from '../../../src/errors/api-errors.js';
 import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../../../src/errors/domain-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
@@ -237,7 +237,7 @@ describe('upgrade: the happy path', () => {
     expect(all.slice(9).filter((c) => c !== 'LOOK')).toEqual(['GET /v1/jobs/<id>/checkpoints']);
     expect(all.slice(9)[0]).toBe('LOOK');
     // The new job is remembered, so it can be upgraded (and rolled back) in turn.
-    expect(client.runs.get(result.jobId)).toMatchObject({ jarId: NEW_JAR, parallelism: 3 });
+    expect(clientParts(client).ctx.runs.get(result.jobId)).toMatchObject({ jarId: NEW_JAR, parallelism: 3 });
   });
 
   it('rescaling (no jar) runs the previous jar again with its entry class and arguments, uploading nothing', async () => {
@@ -429,11 +429,11 @@ describe('upgrade: rollback', () => {
     expect(cluster.runs[1]?.body['savepointPath']).toBe(SAVEPOINT_PATH);
   });
 
-  it('a new job that does not run within timeoutMs is cancelled, and the previous version rolled back', async () => {
+  it('a new job that does not run within waitTimeoutMs is cancelled, and the previous version rolled back', async () => {
     const cluster = fakeCluster();
     cluster.outcomes[NEW_JAR] = 'never-runs';
     const client = await clientThatStartedTheJob(cluster);
-    const error = await caught(client.upgrade(JOB_ID, { jar: { id: NEW_JAR }, timeoutMs: 400 }), FlinkUpgradeError);
+    const error = await caught(client.upgrade(JOB_ID, { jar: { id: NEW_JAR }, waitTimeoutMs: 400 }), FlinkUpgradeError);
     expect(error.rolledBack).toBe(true);
     expect(error.cause).toBeInstanceOf(FlinkTimeoutError);
     expect(error.message).toContain(`timed out after 400 ms waiting for job ${error.failedJobId} to reach RUNNING`);

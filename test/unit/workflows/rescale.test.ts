@@ -64,7 +64,7 @@ describe('jobs.rescale', () => {
   it('asks for the new parallelism on every vertex, keeps the lower bounds, and waits until all tasks run at it', async () => {
     const deploying = { RUNNING: 2, DEPLOYING: 2 };
     const puts = adaptiveFlink([job(2), job(2), job(4, 'RUNNING', deploying), job(4)]);
-    const result = await fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast });
+    const result = await fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast });
     expect(puts).toEqual([requirements(4)]);
     expect(result.previousParallelism).toBe(2);
     expect(result.parallelism).toBe(4);
@@ -78,7 +78,7 @@ describe('jobs.rescale', () => {
       vertex(SINK, 'RUNNING', { parallelism: 3 }),
     ]);
     const puts = adaptiveFlink([job(2, 'RUNNING', undefined, 1), capped]);
-    await fakeClient().jobs.rescale(JOB_ID, { parallelism: 3, ...fast });
+    await fakeClient().rescale(JOB_ID, { parallelism: 3, ...fast });
     expect(puts).toEqual([
       { [sourceId]: { parallelism: { lowerBound: 1, upperBound: 1 } }, [sinkId]: { parallelism: { lowerBound: 1, upperBound: 3 } } },
     ]);
@@ -87,21 +87,21 @@ describe('jobs.rescale', () => {
   it('a parallelism above every max parallelism is a FlinkInputError, and nothing is changed', async () => {
     const max8 = (name: string) => ({ ...vertex(name, 'RUNNING', { parallelism: 2 }), maxParallelism: 8 });
     const puts = adaptiveFlink([jobDetails('RUNNING', [max8(SOURCE), max8(SINK)])]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 16, ...fast }), FlinkInputError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 16, ...fast }), FlinkInputError);
     expect(error.message).toContain('its max parallelism is 8');
     expect(error.message).toContain('pipeline.max-parallelism');
     expect(puts).toEqual([]);
   });
 
   it.each([0, -1, 1.5, undefined])('parallelism %s is a FlinkInputError before any request', async (parallelism) => {
-    await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism } as { parallelism: number }), FlinkInputError);
+    await caught(fakeClient().rescale(JOB_ID, { parallelism } as { parallelism: number }), FlinkInputError);
     expect(flink.requests).toHaveLength(0);
   });
 
   it('too few free slots is an InsufficientSlotsError before anything changes', async () => {
     // No slot free; the job holds one on each TaskManager.
     const puts = adaptiveFlink([job(2)], { free: 0, allocated: 1 });
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), InsufficientSlotsError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), InsufficientSlotsError);
     expect(error.requested).toBe(4);
     expect(error.available).toBe(2);
     expect(error.message).toContain('parallelism 4 needs 4 slots, the cluster has 4 (2 TaskManagers x 2), 2 of them free');
@@ -111,14 +111,14 @@ describe('jobs.rescale', () => {
   it('counts the slots the adaptive scheduler still holds for the job after a downscale', async () => {
     // Runs at 1, no slot free, but its 4 slots are still allocated to it (idle until slot.idle.timeout).
     const puts = adaptiveFlink([job(1), job(1), job(4)], { free: 0, allocated: 2 });
-    const result = await fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast });
+    const result = await fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast });
     expect(result.parallelism).toBe(4);
     expect(puts).toHaveLength(1);
   });
 
   it('checkSlots: false skips the check', async () => {
     const puts = adaptiveFlink([job(2), job(2), job(6)], { free: 0, allocated: 1 });
-    await fakeClient().jobs.rescale(JOB_ID, { parallelism: 6, checkSlots: false, ...fast });
+    await fakeClient().rescale(JOB_ID, { parallelism: 6, checkSlots: false, ...fast });
     expect(puts).toEqual([requirements(6)]);
   });
 
@@ -135,7 +135,7 @@ describe('jobs.rescale', () => {
         ),
       ),
     );
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
     expect(error.operation).toBe('rescale');
     expect(error.message).toContain('does not run the adaptive scheduler');
     expect(error.message).toContain('jobmanager.scheduler: adaptive');
@@ -146,28 +146,28 @@ describe('jobs.rescale', () => {
 
   it('Flink 1.17 is a FlinkOperationError that points to upgrade(), with no rescale request', async () => {
     adaptiveFlink([job(2)], { version: '1.17.2' });
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4 }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4 }), FlinkOperationError);
     expect(error.message).toContain('Flink 1.17.2 has no resource-requirements API (1.18+)');
     expect(flink.calls().filter((c) => c.includes('resource-requirements'))).toEqual([]);
   });
 
   it('an ended job is a FlinkOperationError', async () => {
     adaptiveFlink([{ ...job(2, 'FINISHED'), state: 'FINISHED' }]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
     expect(error.message).toContain('is FINISHED: only a running job can be rescaled');
   });
 
   it('a job that fails while rescaling is a FlinkJobFailedError with the root cause', async () => {
     adaptiveFlink([job(2), job(2), job(2, 'FAILED')]);
     flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())));
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkJobFailedError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkJobFailedError);
     expect(error.state).toBe('FAILED');
     expect(error.rootCause).toContain('/ by zero');
   });
 
   it('a job that stays at the old parallelism is a FlinkTimeoutError naming the cooldown and what it saw', async () => {
     adaptiveFlink([job(2)]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, timeoutMs: 50, ...fast }), FlinkTimeoutError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, waitTimeoutMs: 50, ...fast }), FlinkTimeoutError);
     expect(error.message).toContain('to run at parallelism 4 with all tasks running');
     expect(error.message).toContain('last seen: RUNNING, tasks: 4 RUNNING, parallelism 2');
     expect(error.message).toContain('scaling-interval.min');

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlinkNotFoundError } from '../../../src/errors/api-errors.js';
+import type { CheckpointEvent, WatchOptions } from '../../../src/core/checkpoint-watch.js';
+import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
 import { FlinkResponseError } from '../../../src/errors/transport-errors.js';
-import type { CheckpointEvent, WatchOptions } from '../../../src/resources/checkpoint-watch.js';
 import { caught } from '../../fakes/caught.js';
 import {
   checkpointEntry,
@@ -306,11 +306,17 @@ describe('checkpoints.watch: failures', () => {
     await caught(collect(watch({ notFoundGraceMs: 100 })), FlinkNotFoundError);
   });
 
-  it('other 500s count as transient', async () => {
+  it('another 500 ends the watch: Flink sends it when a handler threw, and a later look gets the same (the one transient rule)', async () => {
     const crash = () => Response.json(internalServerError('java.lang.NullPointerException'), { status: 500 });
     script([checkpointStats(completed(1)), crash, checkpointStats(completed(1, 2))], ['RUNNING', 'FINISHED']);
-    const events = await collect(watch());
-    expect(short(events)).toEqual(['state RUNNING', 'state FINISHED', 'completed 2']);
+    const seen: CheckpointEvent[] = [];
+    const run = async () => {
+      for await (const event of watch()) seen.push(event);
+    };
+    const error = await caught(run(), FlinkApiError);
+    expect(error.status).toBe(500);
+    expect(error.message).toContain('NullPointerException');
+    expect(short(seen)).toEqual(['state RUNNING']);
   });
 
   it('a reply that is not Flink (an HTML page) ends the watch with a FlinkResponseError', async () => {
