@@ -11,7 +11,7 @@ export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
 export type { CheckpointEvent, WatchOptions } from './core/checkpoint-watch.js';
 export * from './errors/index.js';
-export type { ClientOptions, RequestOptions, RetryOptions, TlsOptions } from './options.js';
+export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
