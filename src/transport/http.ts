@@ -12,8 +12,6 @@ import type { HttpRequest } from './request.js';
 import { isRetryable } from './retry-policy.js';
 import { FetchSender, type Sender, UndiciSender } from './send.js';
 
-export type { ErrorRule, HttpRequest } from './request.js';
-
 /**
  * The one HTTP transport: undici's request API on a keep-alive Agent (or an injected fetch),
  * per-attempt deadlines and the retry policy; replies become values or errors in `reply-error.ts`,

@@ -65,15 +65,7 @@ export async function rescale(deps: ClientParts, jobId: string, options: Rescale
       const taskManagers = (await deps.cluster.taskManagers(request)).map((tm) => tm.id);
       held = Math.max(held, await slotsAllocatedTo(ctx, jobId, taskManagers, request));
     }
-    if (plan.slotsWanted - held > capacity.slotsAvailable) {
-      throw new InsufficientSlotsError({
-        requested: plan.slotsWanted,
-        available: capacity.slotsAvailable + held,
-        total: capacity.slotsTotal,
-        taskManagers: capacity.taskManagers,
-        slotsPerTaskManager: capacity.slotsPerTaskManager,
-      });
-    }
+    InsufficientSlotsError.check(capacity, plan.slotsWanted, held);
   }
   await ctx.transport.request({ method: 'PUT', ...requirements, json: plan.body }, request);
   const waitTimeoutMs = options.waitTimeoutMs ?? 300_000;

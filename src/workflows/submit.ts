@@ -50,16 +50,7 @@ export async function submit(deps: ClientParts, options: SubmitOptions): Promise
   checkJarToRun(options.jar);
   if (options.parallelism !== undefined) checkParallelism(options.parallelism);
   if (options.parallelism !== undefined && options.checkSlots !== false) {
-    const capacity = await deps.cluster.capacity(request);
-    if (options.parallelism > capacity.slotsAvailable) {
-      throw new InsufficientSlotsError({
-        requested: options.parallelism,
-        available: capacity.slotsAvailable,
-        total: capacity.slotsTotal,
-        taskManagers: capacity.taskManagers,
-        slotsPerTaskManager: capacity.slotsPerTaskManager,
-      });
-    }
+    InsufficientSlotsError.check(await deps.cluster.capacity(request), options.parallelism);
   }
   const {
     jar: _jar,

@@ -109,16 +109,7 @@ export async function upgrade(deps: ClientParts, jobId: string, options: Upgrade
 
   if (capacity) {
     // The old job's slots come free when it stops (with slot sharing it holds its widest vertex's parallelism).
-    const available = capacity.slotsAvailable + oldParallelism;
-    if (parallelism > available) {
-      throw new InsufficientSlotsError({
-        requested: parallelism,
-        available,
-        total: capacity.slotsTotal,
-        taskManagers: capacity.taskManagers,
-        slotsPerTaskManager: capacity.slotsPerTaskManager,
-      });
-    }
+    InsufficientSlotsError.check(capacity, parallelism, oldParallelism);
   }
 
   // The new version runs with the previous entry class, arguments and config unless told otherwise.
