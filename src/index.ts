@@ -9,13 +9,13 @@ import './internal/node-check.js';
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
+export type { CheckpointEvent, WatchOptions } from './core/checkpoint-watch.js';
 export * from './errors/index.js';
 export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
-export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
-export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
+export type { JobsResource, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
@@ -35,5 +35,6 @@ export {
   doctor,
 } from './workflows/doctor.js';
 export type { JarSource } from './workflows/jar-source.js';
+export type { RescaleOptions, RescaleResult } from './workflows/rescale.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
 export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FlinkClient } from '../client.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
-import { shorten } from '../internal/java-trace.js';
+import { shorten } from '../errors/java-trace.js';
 import type { SqlGateway } from '../sql/gateway.js';
 import { checkConfigEntry } from './config.js';
 import { fileTail } from './file-tail.js';
@@ -117,7 +117,7 @@ export async function startSqlGateway(
         const res = await fetch(`${url}/api_versions`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
         return res?.ok ? { done: true, value: undefined } : { done: false, seen: res ? `HTTP ${res.status}` : 'not answering yet' };
       },
-      { what: `the SQL Gateway on 127.0.0.1:${port} to answer`, timeoutMs },
+      { what: `the SQL Gateway on 127.0.0.1:${port} to answer`, waitTimeoutMs: timeoutMs },
     );
   } catch (error) {
     await stopJvm(proc, 5_000);

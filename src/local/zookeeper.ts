@@ -55,7 +55,7 @@ export async function startZooKeeper(setup: JvmSetup, dir: string, port: number,
       proc,
       'the ZooKeeper',
       async () => ((await ruok(port)) ? { done: true, value: undefined } : { done: false, seen: 'no answer to ruok yet' }),
-      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, timeoutMs },
+      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, waitTimeoutMs: timeoutMs },
     );
   } catch (error) {
     await stopJvm(proc, 5_000);

@@ -1,5 +1,5 @@
 import { FlinkApiError } from '../errors/api-errors.js';
-import { clip } from '../internal/clip.js';
+import { clip } from '../errors/clip.js';
 import {
   FlinkSqlError,
   FlinkSqlSessionError,

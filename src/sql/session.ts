@@ -148,7 +148,7 @@ export class SqlSession implements AsyncDisposable {
       options.until === 'RUNNING' && this.flink
         ? await this.flink.jobs.waitFor(jobId, {
             until: 'RUNNING',
-            ...(options.waitTimeoutMs !== undefined ? { timeoutMs: options.waitTimeoutMs } : {}),
+            ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           })
         : undefined;

@@ -129,7 +129,7 @@ describe(`Flink's SQL Gateway (Flink ${FLINK_VERSION})`, () => {
     // Let every key count a few, committed by checkpoints.
     await poll(async () => (sinkRows(sinkDir).length >= 24 ? { done: true, value: undefined } : { done: false }), {
       what: 'the first job to commit 24 rows',
-      timeoutMs: 120_000,
+      waitTimeoutMs: 120_000,
     });
     const { savepointPath } = await flink.jobs.stop(first.jobId);
     const beforeRestart = sinkRows(sinkDir);
@@ -144,7 +144,7 @@ describe(`Flink's SQL Gateway (Flink ${FLINK_VERSION})`, () => {
       async () => (Math.max(...sinkRows(sinkDir).map((r) => r.seq)) >= lastSeq + 24 ? { done: true, value: undefined } : { done: false }),
       {
         what: 'the restarted job to commit 24 more rows',
-        timeoutMs: 120_000,
+        waitTimeoutMs: 120_000,
       },
     );
     // Fact for upgrades: the same statement at the same parallelism gets the same job vertex ids.
@@ -196,7 +196,7 @@ describe(`Flink's SQL Gateway (Flink ${FLINK_VERSION})`, () => {
       await poll(
         async () =>
           readFileSync(log, 'utf8').includes(`Session ${abandoned.handle} is expired`) ? { done: true, value: undefined } : { done: false },
-        { what: `the gateway to drop a session idle for ${IDLE_TIMEOUT}`, timeoutMs: 60_000, minDelayMs: 500 },
+        { what: `the gateway to drop a session idle for ${IDLE_TIMEOUT}`, waitTimeoutMs: 60_000, minDelayMs: 500 },
       );
       const error = await abandoned.query('SELECT 1').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FlinkSqlSessionError);

@@ -1,8 +1,7 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../../../src/workflows/doctor.ts';
 import { JOB_ID, jobDetails, jobExceptions, jobsOverviewReply, overview } from '../../fakes/flink-replies.ts';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.ts';
+import { fakeClient, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
 
 const flink = useFakeFlink();
 const CONFIG_120 = [
@@ -11,11 +10,13 @@ const CONFIG_120 = [
 ];
 
 function cluster(over: Record<string, unknown>, config: { key: string; value: string }[], ...jobs: Record<string, unknown>[]) {
-  flink.server.use(
-    http.get(api('/overview'), () => HttpResponse.json(overview(over))),
-    http.get(api('/jobmanager/config'), () => HttpResponse.json(config)),
-    http.get(api('/jobs/overview'), () => HttpResponse.json(jobsOverviewReply(...jobs))),
-    http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
+  flink.use(
+    ...simulated(
+      route.get('/overview', () => Response.json(overview(over))),
+      route.get('/jobmanager/config', () => Response.json(config)),
+      route.get('/jobs/overview', () => Response.json(jobsOverviewReply(...jobs))),
+      route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())),
+    ),
   );
 }
 
@@ -81,7 +82,7 @@ describe('doctor', () => {
   });
 
   it('an unreachable endpoint is a failed check, not an exception; sections run after the REST checks, and without them', async () => {
-    flink.server.use(http.get(api('/overview'), () => HttpResponse.error()));
+    flink.use(route.get('/overview', () => Response.error()));
     const report = await doctor(fakeClient(), {
       sections: [
         async ({ overview }) => [{ id: 'why', status: 'warn', summary: `overview ${overview === undefined ? 'unknown' : 'read'}` }],
