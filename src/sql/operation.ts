@@ -2,9 +2,9 @@ import { sleep } from '../internal/sleep.js';
 import type { RequestOptions } from '../options.js';
 import { path } from '../transport/path.js';
 import type { GatewayConnection } from './connection.js';
-import { javaExceptions, type SqlErrorContext } from './error-parse.js';
+import type { SqlErrorContext } from './error-rules.js';
 import { FlinkSqlError } from './errors.js';
-import { type RowKind, type SqlColumn, type SqlRow, toColumn, toRow } from './types.js';
+import { parseExact, type RowKind, type SqlColumn, type SqlRow, toColumn, toRow } from './types.js';
 import { supports } from './versions.js';
 import { FetchedResults, OperationStatusBody, type WireResults } from './wire.js';
 
@@ -148,11 +148,7 @@ export class SqlOperation {
     let finished = false;
     try {
       for (;;) {
-        const page =
-          this.buffered.shift() ??
-          (await this.fetchPage(options).catch(async (error: unknown) => {
-            throw await this.owner.explainError(error);
-          }));
+        const page = this.buffered.shift() ?? (await this.fetchPage(options));
         if (!page) break;
         yield page;
       }
@@ -183,9 +179,7 @@ export class SqlOperation {
   /** Reads (and keeps) batches until `until` holds or the result ends. */
   private async readUntil(until: () => boolean, options: ResultOptions): Promise<void> {
     while (!until() && !this.ended) {
-      const page = await this.fetchPage(options).catch(async (error: unknown) => {
-        throw await this.owner.explainError(error);
-      });
+      const page = await this.fetchPage(options);
       if (page) this.buffered.push(page);
     }
   }
@@ -209,14 +203,20 @@ export class SqlOperation {
     return undefined;
   }
 
+  /** One result fetch; Flink refuses most statements here, and an unknown table gets the path searched. */
   private async fetch(signal: AbortSignal | undefined): Promise<WireResults> {
     const { version } = await this.owner.connection.versions();
     const query = supports(version, 'v2') ? { rowFormat: 'JSON' } : undefined;
-    return this.owner.connection.call(
-      { method: 'GET', path: this.route(`result/${this.token}`), query, schema: FetchedResults, exact: true },
-      signal ? { signal } : undefined,
-      this.context(),
-    );
+    try {
+      return await this.owner.connection.call(
+        // Numbers parsed from their text: BIGINT and DECIMAL values keep every digit.
+        { method: 'GET', path: this.route(`result/${this.token}`), query, schema: FetchedResults, parse: parseExact },
+        signal ? { signal } : undefined,
+        this.context(),
+      );
+    } catch (error) {
+      throw await this.owner.explainError(error);
+    }
   }
 
   private toPage(body: WireResults): SqlPage {
@@ -243,12 +243,6 @@ export class SqlOperation {
 
 /** The status of an operation that had already ended when it was cancelled (the gateway refuses that). */
 function alreadyEnded(error: unknown): SqlOperationStatus | undefined {
-  const cause = error instanceof FlinkSqlError ? error.cause : error;
-  const errors = (cause as { errors?: unknown })?.errors;
-  if (!Array.isArray(errors)) return undefined;
-  for (const e of javaExceptions(errors.map(String))) {
-    const m = /Failed to convert the Operation Status from (\w+) to CANCELED/.exec(e.message);
-    if (m) return m[1] as SqlOperationStatus;
-  }
-  return undefined;
+  if (!(error instanceof FlinkSqlError)) return undefined;
+  return /Failed to convert the Operation Status from (\w+) to CANCELED/.exec(error.flinkMessage)?.[1] as SqlOperationStatus | undefined;
 }

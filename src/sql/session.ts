@@ -4,7 +4,7 @@ import type { RequestOptions } from '../options.js';
 import type { JobDetails } from '../schemas/jobs.js';
 import { path } from '../transport/path.js';
 import type { GatewayConnection } from './connection.js';
-import { type SqlErrorContext, withSearchedPath } from './error-parse.js';
+import { type SqlErrorContext, withSearchedPath } from './error-rules.js';
 import { FlinkSqlSessionError } from './errors.js';
 import { type ResultOptions, SqlOperation } from './operation.js';
 import { parsePlan, type SqlPlan } from './plan.js';

@@ -220,7 +220,7 @@ describe(`Flink's SQL Gateway (Flink ${FLINK_VERSION})`, () => {
     await using nowhere = new SqlGateway({ url: `http://127.0.0.1:${await freePort()}` });
     const error = await nowhere.query('SELECT 1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkConnectionError);
-    expect((error as Error).message).toMatch(/no SQL Gateway there.*8083/);
+    expect((error as Error).message).toMatch(/\(connection refused\)\. No SQL Gateway there\..*8083/);
     await using jobManager = new SqlGateway({ url: cluster.url });
     await expect(jobManager.query('SELECT 1')).rejects.toThrow(/no SQL Gateway at .*404/);
   });

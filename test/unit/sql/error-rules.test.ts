@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlinkApiError } from '../../../src/errors/index.ts';
-import { javaExceptions, positionOf, sqlErrorOf } from '../../../src/sql/error-parse.ts';
+import { javaExceptions, positionOf } from '../../../src/sql/error-parse.ts';
+import { type SqlErrorContext, sqlErrorRules } from '../../../src/sql/error-rules.ts';
 import {
   FlinkSqlError,
   FlinkSqlSessionError,
@@ -10,20 +11,33 @@ import {
   FlinkSqlUnknownTableError,
   FlinkSqlValidationError,
 } from '../../../src/sql/errors.ts';
+import { replyError } from '../../../src/transport/reply-error.ts';
 
-/** A gateway error reply recorded from a real Flink 1.20.3 SQL Gateway (stack frames cut to two per exception). */
-function recorded(name: string, method = 'GET'): FlinkApiError {
+const at = { url: new URL('http://gateway.test:8083/v3/sessions/s'), shownPath: '/v3/sessions/s' };
+
+/** The errors[] of a reply recorded from a real Flink 1.20.3 SQL Gateway (stack frames cut to two per exception). */
+function recordedErrors(name: string): { status: number; errors: string[] } {
   const file = join(import.meta.dirname, '../../fixtures/sql-gateway/1.20', `${name}.json`);
   const { status, body } = JSON.parse(readFileSync(file, 'utf8')) as { status: number; body: { errors: string[] } };
-  return FlinkApiError.from({ status, method, path: '/v3/sessions/…', errors: body.errors });
+  return { status, errors: body.errors };
+}
+
+/** The error a call with the gateway's rules ends with for a recorded reply: the one factory, replyError, applies them. */
+function typed(name: string, context: SqlErrorContext = {}, method: 'GET' | 'POST' = 'GET') {
+  const { status, errors } = recordedErrors(name);
+  return replyError(
+    { method, path: '/sessions/s', errors: sqlErrorRules(context) },
+    { status, text: JSON.stringify({ errors }), header: () => 'application/json' },
+    at,
+  );
 }
 
 const NO_TRACE = /\tat |\.java:\d+\)|Exception on server side/;
 
-describe('gateway errors as typed SQL errors (replies of a real gateway)', () => {
+describe("the gateway's error rules: its replies as typed SQL errors (replies of a real gateway)", () => {
   it('a syntax error: Flink message, line and column, a caret under the statement, no stack trace', () => {
     const statement = 'SELECT id FROM (VALUES (1)) AS t(id) WHERE';
-    const error = sqlErrorOf(recorded('syntax-error'), { statement }) as FlinkSqlSyntaxError;
+    const error = typed('syntax-error', { statement }) as FlinkSqlSyntaxError;
     expect(error).toBeInstanceOf(FlinkSqlSyntaxError);
     expect(error.position).toEqual({ line: 1, column: 42 });
     expect(error.exception).toBe('SqlParserEOFException');
@@ -38,14 +52,14 @@ describe('gateway errors as typed SQL errors (replies of a real gateway)', () =>
   });
 
   it('a syntax error Flink gives no position for', () => {
-    const error = sqlErrorOf(recorded('syntax-error-no-position'), { statement: 'SELEC 1' }) as FlinkSqlSyntaxError;
+    const error = typed('syntax-error-no-position', { statement: 'SELEC 1' }) as FlinkSqlSyntaxError;
     expect(error).toBeInstanceOf(FlinkSqlSyntaxError);
     expect(error.position).toBeUndefined();
     expect(error.message).toBe('SQL syntax error: Non-query expression encountered in illegal context');
   });
 
   it('an unknown table (a query): its name and range', () => {
-    const error = sqlErrorOf(recorded('unknown-table'), { statement: 'SELECT * FROM nope' }) as FlinkSqlUnknownTableError;
+    const error = typed('unknown-table', { statement: 'SELECT * FROM nope' }) as FlinkSqlUnknownTableError;
     expect(error).toBeInstanceOf(FlinkSqlUnknownTableError);
     expect(error).toBeInstanceOf(FlinkSqlValidationError);
     expect([error.table, error.catalog, error.database]).toEqual(['nope', undefined, undefined]);
@@ -56,7 +70,7 @@ describe('gateway errors as typed SQL errors (replies of a real gateway)', () =>
   });
 
   it('an unknown INSERT target names its catalog and database', () => {
-    const error = sqlErrorOf(recorded('unknown-insert-target')) as FlinkSqlUnknownTableError;
+    const error = typed('unknown-insert-target') as FlinkSqlUnknownTableError;
     expect(error).toBeInstanceOf(FlinkSqlUnknownTableError);
     expect([error.table, error.catalog, error.database]).toEqual([
       'default_catalog.default_database.nope',
@@ -72,7 +86,7 @@ describe('gateway errors as typed SQL errors (replies of a real gateway)', () =>
       /Unable to create a source for reading table 'default_catalog\.default_database\.t'\. \(Could not find any factory for identifier 'nope'/,
     ],
   ])('%s is a validation error with Flink message', (name, message) => {
-    const error = sqlErrorOf(recorded(name)) as FlinkSqlValidationError;
+    const error = typed(name) as FlinkSqlValidationError;
     expect(error).toBeInstanceOf(FlinkSqlValidationError);
     expect(error).not.toBeInstanceOf(FlinkSqlUnknownTableError);
     expect(error.message).toMatch(message);
@@ -81,23 +95,23 @@ describe('gateway errors as typed SQL errors (replies of a real gateway)', () =>
 
   it('a session the gateway does not know: expired when this client opened it, else gone', () => {
     const handle = '00000000-0000-0000-0000-000000000000';
-    const expired = sqlErrorOf(recorded('session-gone', 'POST'), { sessionHandle: handle, sessionOpen: true }) as FlinkSqlSessionError;
+    const expired = typed('session-gone', { sessionHandle: handle, sessionOpen: true }, 'POST') as FlinkSqlSessionError;
     expect(expired).toBeInstanceOf(FlinkSqlSessionError);
     expect(expired.expired).toBe(true);
     expect(expired.message).toMatch(/^SQL Gateway session 0{8}-0{4}-0{4}-0{4}-0{12} expired: .*sql-gateway\.session\.idle-timeout/);
-    const gone = sqlErrorOf(recorded('session-gone', 'POST')) as FlinkSqlSessionError;
+    const gone = typed('session-gone', {}, 'POST') as FlinkSqlSessionError;
     expect(gone.expired).toBe(false);
     expect(gone.message).toMatch(/does not exist \(closed, expired/);
   });
 
   it('an operation the gateway does not know', () => {
-    const error = sqlErrorOf(recorded('operation-gone')) as FlinkSqlError;
+    const error = typed('operation-gone') as FlinkSqlError;
     expect(error).toBeInstanceOf(FlinkSqlError);
     expect(error.message).toMatch(/^SQL Gateway operation 0{8}-0{4}-0{4}-0{4}-0{12} is unknown to the gateway/);
   });
 
   it('a savepoint the statement cannot restore: the root cause, and what keeps operator ids', () => {
-    const error = sqlErrorOf(recorded('restore-mismatch')) as FlinkSqlError;
+    const error = typed('restore-mismatch') as FlinkSqlError;
     expect(error.constructor).toBe(FlinkSqlError);
     expect(error.message).toMatch(
       /^Flink could not run the statement: IllegalStateException: Failed to rollback to checkpoint\/savepoint .*Cannot map checkpoint\/savepoint state for operator/,
@@ -106,17 +120,31 @@ describe('gateway errors as typed SQL errors (replies of a real gateway)', () =>
     expect(error.message).not.toMatch(NO_TRACE);
   });
 
-  it('leaves errors without a Java trace as they are', () => {
-    const plain = FlinkApiError.from({ status: 502, method: 'GET', path: '/v3/info', errors: ['Bad Gateway'] });
-    expect(sqlErrorOf(plain)).toBe(plain);
-    const other = new Error('x');
-    expect(sqlErrorOf(other)).toBe(other);
+  it('leaves replies without a Java trace, and statuses other than 500, to the general rules', () => {
+    const rules = sqlErrorRules();
+    const plain = (status: number, errors: string[]) =>
+      replyError(
+        { method: 'GET', path: '/info', errors: rules },
+        { status, text: JSON.stringify({ errors }), header: () => 'application/json' },
+        at,
+      );
+    expect(plain(502, ['Bad Gateway']).constructor).toBe(FlinkApiError);
+    expect(plain(500, ['Internal server error.']).constructor).toBe(FlinkApiError);
+    // A trace that would be a syntax error at 500 is Flink's reply as it is at another status.
+    expect(plain(400, recordedErrors('syntax-error').errors).constructor).toBe(FlinkApiError);
+  });
+
+  it('keeps the reply as the cause and its whole text in details', () => {
+    const error = typed('unknown-column') as FlinkSqlValidationError;
+    expect(error.cause).toBeInstanceOf(FlinkApiError);
+    expect((error.cause as FlinkApiError).status).toBe(500);
+    expect(error.details).toBe(recordedErrors('unknown-column').errors.join('\n'));
   });
 });
 
 describe('javaExceptions and positionOf', () => {
   it('reads the chain outermost first, with multi-line messages', () => {
-    const chain = javaExceptions(recorded('syntax-error').errors);
+    const chain = javaExceptions(recordedErrors('syntax-error').errors);
     expect(chain.map((e) => e.className.split('.').pop())).toEqual([
       'SqlGatewayException',
       'SqlGatewayException',
