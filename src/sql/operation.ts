@@ -1,3 +1,4 @@
+import { Backoff } from '../core/backoff.js';
 import { sleep } from '../internal/sleep.js';
 import type { RequestOptions } from '../options.js';
 import { path } from '../transport/path.js';
@@ -184,11 +185,15 @@ export class SqlOperation {
     }
   }
 
-  /** The next batch with rows, polling (with backoff) while the gateway has none; undefined at the end. */
+  /**
+   * The next batch with rows, polling while the gateway has none (NOT_READY, or a page without rows:
+   * nothing new yet) with the one backoff, x1.5 from `minPollMs` up to `maxPollMs`; undefined at
+   * the end. A failed fetch was already retried by the transport's retry policy (a GET of the same
+   * token is safe to repeat) and ends the reading.
+   */
   private async fetchPage(options: ResultOptions): Promise<SqlPage | undefined> {
     const min = options.minPollMs ?? 100;
-    const max = Math.max(min, options.maxPollMs ?? 1_000);
-    let delay = min;
+    const backoff = new Backoff({ minMs: min, maxMs: Math.max(min, options.maxPollMs ?? 1_000), factor: 1.5 });
     while (!this.ended) {
       const body = await this.fetch(options.signal);
       const next = /\/result\/(\d+)/.exec(body.nextResultUri ?? '')?.[1];
@@ -197,8 +202,8 @@ export class SqlOperation {
       const page = this.toPage(body);
       if (page.changes.length > 0) return page;
       if (this.ended) return undefined;
-      await sleep(delay, options.signal);
-      delay = Math.min(max, delay * 1.5);
+      await sleep(backoff.delayMs, options.signal);
+      backoff.grow();
     }
     return undefined;
   }
