@@ -16,6 +16,7 @@ export type CommandTable = { readonly [N in CommandName]: CommandLoader<N> };
 
 export const COMMANDS: CommandTable = {
   run: () => import('./commands/run.js'),
+  sql: () => import('./commands/sql.js'),
   list: () => import('./commands/list.js'),
   status: () => import('./commands/status.js'),
   exceptions: () => import('./commands/exceptions.js'),

@@ -84,6 +84,29 @@ export function defineCommands(program: Program) {
       ),
     );
 
+  const sql = program
+    .command('sql')
+    .description("run SQL on Flink's SQL Gateway: queries stream their rows, a statement that starts a job prints its id")
+    .option('-e, --execute <sql>', 'statements to run, separated by ;')
+    .option('-f, --file <file>', 'a script of statements, separated by ; (- for stdin)')
+    .option('--sql-url <url>', 'SQL Gateway URL (default: $FLINK_SQL_URL, else the host of --url on port 8083)')
+    .option('-s, --savepoint <path>', 'start the job of the INSERT from this savepoint or retained checkpoint')
+    .option('-p, --parallelism <n>', 'parallelism of the job of an INSERT (parallelism.default)', positiveInt)
+    .option('-n, --allow-non-restored', 'skip savepoint state no operator claims')
+    .addOption(new Option('--claim-mode <mode>', 'ownership of the restored snapshot').choices(['CLAIM', 'NO_CLAIM', 'LEGACY']))
+    .option('-D <key=value>', 'configuration of the statements that start jobs (repeatable)', keyValue)
+    .option('--wait', 'wait until the job of an INSERT runs (all tasks); asks the JobManager (--url)')
+    .option('--max-rows <n>', 'stop a query after n rows (its job is cancelled)', positiveInt)
+    .addHelpText(
+      'before',
+      example(
+        'flink-kit sql -e "SELECT 1 AS n"',
+        'flink-kit sql -f pipeline.sql --wait                 # CREATE TABLEs, then an INSERT: prints the job id once it runs',
+        'flink-kit sql -f pipeline.sql -s "$sp" --json | jq -r .jobId   # the same job from a savepoint',
+      ),
+    )
+    .addHelpText('after', '\nThe statements run in one session, in order. Ctrl-C (or --max-rows) ends a query and cancels its job.');
+
   const list = program
     .command('list')
     .description('jobs on the cluster, newest first')
@@ -236,6 +259,7 @@ export function defineCommands(program: Program) {
 
   return {
     run,
+    sql,
     list,
     status,
     exceptions,

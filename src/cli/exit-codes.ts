@@ -11,9 +11,9 @@ export const EXIT = Object.freeze({
   error: 1,
   /** Usage: unknown command or option, missing or malformed argument. */
   usage: 2,
-  /** Bad input caught before any request (`FlinkInputError`): a malformed job id, a missing jar file, parallelism 0. */
+  /** Bad input caught before any request (`FlinkInputError`): a malformed job id, a missing jar file, parallelism 0; an SQL statement Flink cannot parse or validate (`FlinkSqlSyntaxError`, `FlinkSqlValidationError`). */
   input: 3,
-  /** Not found (`FlinkNotFoundError`): unknown job, jar, savepoint operation. */
+  /** Not found (`FlinkNotFoundError`): unknown job, jar, savepoint operation; an unknown table, an expired SQL Gateway session (`FlinkSqlUnknownTableError`, `FlinkSqlSessionError`). */
   notFound: 4,
   /** Conflict (`FlinkConflictError`): the job is in a state that does not allow it. */
   conflict: 5,
@@ -81,6 +81,10 @@ export function exitCodeHelp(width = 100): string {
 }
 
 const BY_CLASS = new Map<string, number>([
+  ['FlinkSqlSessionError', EXIT.notFound],
+  ['FlinkSqlUnknownTableError', EXIT.notFound],
+  ['FlinkSqlSyntaxError', EXIT.input],
+  ['FlinkSqlValidationError', EXIT.input],
   ['InsufficientSlotsError', EXIT.insufficientSlots],
   ['FlinkJobFailedError', EXIT.jobFailed],
   ['FlinkUpgradeError', EXIT.operationFailed],

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlinkClient } from '../client.js';
+import type { FlinkClient } from '../client.js';
 import type { FlinkVersion } from '../compat/versions.js';
 import { FlinkInputError } from '../errors/flink-error.js';
+import type { SqlGateway } from '../sql/gateway.js';
 import type { ClusterJvms } from './cluster-jvms.js';
 import type { FlinkDistribution } from './distribution.js';
 import type { ClusterDirs } from './layout.js';
@@ -10,6 +11,7 @@ import { fetchExampleJar } from './maven-jars.js';
 import type { StartSettings } from './options.js';
 import { stopJvm } from './processes.js';
 import { waitForJobManager } from './readiness.js';
+import type { LocalSqlGateway } from './sql-gateway.js';
 import { buildTestJobs, checkTestJobName, type TestJobName } from './test-jobs.js';
 import type { LocalTls } from './tls.js';
 
@@ -73,6 +75,14 @@ export interface LocalCluster extends AsyncDisposable {
     /** How long to wait for it to lead, in milliseconds. @default the cluster's `startTimeoutMs` */
     waitTimeoutMs?: number;
   }): Promise<void>;
+  /** With `sqlGateway`: the SQL Gateway's URL, port and log. */
+  readonly sqlGateway: LocalSqlGateway | undefined;
+  /**
+   * With `sqlGateway`: a client of it (`submit(…, { until: 'RUNNING' })` waits through `client`).
+   * @throws `FlinkInputError` when the cluster was started without `sqlGateway`.
+   * @example const { jobId } = await local.sql.submit('INSERT INTO sink SELECT * FROM src', { until: 'RUNNING' });
+   */
+  readonly sql: SqlGateway;
   /** Stops every JVM and removes the temp directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -90,17 +100,26 @@ export interface ClusterHandleParts {
   jvmsChanged: () => Promise<void>;
   /** Stops every JVM and removes what the start created. */
   cleanup: () => Promise<void>;
+  /** The client of `local.client`. */
+  flink: FlinkClient;
+  /** The SQL Gateway and its client, when the cluster has one. */
+  sql?: (LocalSqlGateway & { client: SqlGateway }) | undefined;
 }
 
 /** The {@link LocalCluster} of a cluster that is up. */
 export function clusterHandle(parts: ClusterHandleParts): LocalCluster {
-  const { url, tls, version, dirs, distribution, settings, jvms } = parts;
+  const { url, tls, version, dirs, distribution, settings, jvms, sql } = parts;
   let stopped: Promise<void> | undefined;
   const examples = new Map<string, Promise<string>>();
   const cluster: LocalCluster = {
     url,
-    client: new FlinkClient({ url, ...(tls ? { tls } : {}) }),
+    client: parts.flink,
     tls,
+    sqlGateway: sql ? { url: sql.url, port: sql.port, logFile: sql.logFile } : undefined,
+    get sql(): SqlGateway {
+      if (!sql) throw new FlinkInputError('this local cluster has no SQL Gateway: start it with startLocalCluster({ sqlGateway: true })');
+      return sql.client;
+    },
     flinkVersion: version.raw,
     workDir: dirs.workDir,
     logDir: dirs.log,
@@ -147,7 +166,7 @@ export function clusterHandle(parts: ClusterHandleParts): LocalCluster {
       await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.waitTimeoutMs ?? settings.startTimeoutMs);
     },
     stop() {
-      stopped ??= cluster.client.close().then(parts.cleanup);
+      stopped ??= Promise.all([cluster.client.close(), sql?.client.close()]).then(parts.cleanup);
       return stopped;
     },
     [Symbol.asyncDispose]() {

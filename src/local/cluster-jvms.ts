@@ -17,6 +17,8 @@ export interface JvmLaunch {
 export class ClusterJvms {
   readonly processes: FlinkProcess[] = [];
   zooKeeper: FlinkProcess | undefined;
+  /** The SQL Gateway, when the cluster has one. */
+  sqlGateway: FlinkProcess | undefined;
   private launch: JvmLaunch | undefined;
   private nextTaskManager = 1;
 
@@ -68,6 +70,8 @@ export class ClusterJvms {
 
   /** Stops every JVM; ZooKeeper last, since the JobManager talks to it while it shuts down. */
   async stopAll(): Promise<void> {
+    // The SQL Gateway first: it talks to the JobManager while it shuts down.
+    if (this.sqlGateway) await stopJvm(this.sqlGateway);
     await Promise.all(this.processes.map((p) => stopJvm(p)));
     if (this.zooKeeper) await stopJvm(this.zooKeeper);
   }

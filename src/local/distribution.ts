@@ -6,6 +6,7 @@ import { FlinkInputError } from '../errors/flink-error.js';
 import { resolveFlinkLib } from './flink-lib.js';
 import { parseVersionRequest } from './flink-versions.js';
 import type { StartSettings } from './options.js';
+import { distributionGatewayJar, SQL_FLAVOR } from './sql-gateway.js';
 import { checkMaven, runTool } from './tools.js';
 
 /** The Flink a local cluster runs: its classpath, its exact version, and where its examples are. */
@@ -25,17 +26,20 @@ export interface FlinkDistribution {
 export async function findDistribution(
   options: { flinkHome?: string | undefined; flinkVersion?: string | undefined },
   settings: StartSettings,
+  sqlGateway = false,
 ): Promise<FlinkDistribution> {
   if (options.flinkHome) {
     const home = resolve(options.flinkHome);
     if (!existsSync(join(home, 'lib')))
       throw new FlinkInputError(`flinkHome ${home} has no lib/ folder; point it at an unpacked Flink distribution`);
-    const classpath = [join(home, 'lib', '*'), join(home, 'bin', '*')];
+    const classpath = [join(home, 'lib', '*'), join(home, 'bin', '*'), ...(sqlGateway ? [await distributionGatewayJar(home)] : [])];
     const version = FlinkVersion.parse(await versionOfLib(settings.java, classpath));
     return { classpath, version, exampleDir: join(home, 'examples', 'streaming') };
   }
   await checkMaven(settings.mvn);
-  const resolved = await resolveFlinkLib(parseVersionRequest(options.flinkVersion ?? '1.20'), settings);
+  const request = parseVersionRequest(options.flinkVersion ?? '1.20');
+  // With the SQL Gateway, one lib holds the cluster's jars and the gateway's (resolved together by Maven).
+  const resolved = await (sqlGateway ? resolveFlinkLib(request, settings, SQL_FLAVOR) : resolveFlinkLib(request, settings));
   return { classpath: [join(resolved.lib, '*')], version: FlinkVersion.parse(resolved.version), exampleDir: undefined };
 }
 

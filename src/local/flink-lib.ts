@@ -13,7 +13,24 @@ import { runTool } from './tools.js';
 
 const LOG4J = { '1': '2.17.1', '2': '2.24.1' } as const;
 
-function pom(version: string): string {
+/**
+ * What a lib folder holds beyond Flink's session cluster: `SQL_FLAVOR` (sql-gateway.ts) adds the
+ * SQL Gateway, the table runtime and planner, and the CSV and JSON formats.
+ */
+export interface LibFlavor {
+  /** What it is called in messages, e.g. `Flink` or `Flink with its SQL Gateway`. */
+  label: string;
+  /** Suffix of the cache folder (`flink-<version><suffix>`), `''` for the plain cluster. */
+  suffix: string;
+  /** The artifact whose published versions are the candidates. */
+  listedBy: string;
+  /** More org.apache.flink artifacts of the same version. */
+  artifacts: readonly string[];
+}
+
+const SESSION_CLUSTER: LibFlavor = { label: 'Flink', suffix: '', listedBy: 'flink-runtime-web', artifacts: [] };
+
+function pom(version: string, flavor: LibFlavor): string {
   const log4j = version.startsWith('1.') ? LOG4J['1'] : LOG4J['2'];
   const dep = (g: string, a: string, v: string) =>
     `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
@@ -35,6 +52,7 @@ ${[
   dep('org.apache.logging.log4j', 'log4j-api', log4j),
   dep('org.apache.logging.log4j', 'log4j-core', log4j),
   dep('org.apache.logging.log4j', 'log4j-1.2-api', log4j),
+  ...flavor.artifacts.map((a) => dep('org.apache.flink', a, version)),
 ].join('\n')}
   </dependencies>
   <build>
@@ -81,22 +99,27 @@ export interface ResolveOptions extends MavenSettings {
  * the newest patch falls back to the previous one, and the log says so.
  * @returns the exact version and the lib folder.
  */
-export async function resolveFlinkLib(request: VersionRequest, options: ResolveOptions): Promise<{ version: string; lib: string }> {
+export async function resolveFlinkLib(
+  request: VersionRequest,
+  options: ResolveOptions,
+  flavor: LibFlavor = SESSION_CLUSTER,
+): Promise<{ version: string; lib: string }> {
+  const what = flavor.label;
   let candidates: string[];
   try {
-    const published = await publishedVersions('flink-runtime-web', options.repository, options.signal);
+    const published = await publishedVersions(flavor.listedBy, options.repository, options.signal);
     const inLine = published.filter((v) => v.startsWith(`${request.line}.`));
     if (request.exact) {
-      if (!inLine.includes(request.exact) && !isAssembled(options.cacheDir, request.exact)) {
+      if (!inLine.includes(request.exact) && !isAssembled(options.cacheDir, request.exact, flavor)) {
         throw new FlinkInputError(
-          `Flink ${request.exact} is not published on ${options.repository}. ${inLine.length ? `Versions of the ${request.line} line: ${inLine.join(', ')}` : `No ${request.line}.x versions exist; published lines include ${publishedLines(published)}`}.`,
+          `${what} ${request.exact} is not published on ${options.repository}. ${inLine.length ? `Versions of the ${request.line} line: ${inLine.join(', ')}` : `No ${request.line}.x versions exist; published lines include ${publishedLines(published)}`}.`,
         );
       }
       candidates = [request.exact];
     } else {
       if (inLine.length === 0) {
         throw new FlinkInputError(
-          `no Flink ${request.line}.x is published on ${options.repository}; published lines include ${publishedLines(published)}.`,
+          `no ${what} ${request.line}.x is published on ${options.repository}; published lines include ${publishedLines(published)}.`,
         );
       }
       candidates = inLine;
@@ -104,7 +127,7 @@ export async function resolveFlinkLib(request: VersionRequest, options: ResolveO
   } catch (error) {
     if (error instanceof FlinkInputError) throw error;
     // Offline: fall back to what is already assembled in the cache.
-    const cached = (await assembledVersions(options.cacheDir)).filter((v) =>
+    const cached = (await assembledVersions(options.cacheDir, flavor)).filter((v) =>
       request.exact ? v === request.exact : v.startsWith(`${request.line}.`),
     );
     if (cached.length === 0) {
@@ -120,8 +143,8 @@ export async function resolveFlinkLib(request: VersionRequest, options: ResolveO
 
   const failures: string[] = [];
   for (const version of candidates.slice(0, 4)) {
-    const dir = join(options.cacheDir, `flink-${version}`);
-    if (isAssembled(options.cacheDir, version)) return { version, lib: join(dir, 'lib') };
+    const dir = join(options.cacheDir, `flink-${version}${flavor.suffix}`);
+    if (isAssembled(options.cacheDir, version, flavor)) return { version, lib: join(dir, 'lib') };
     // A version known to be incomplete is not retried for a day (each try costs a Maven run).
     const missingMarker = `${dir}.missing`;
     const known = await readFile(missingMarker, 'utf8').catch(() => undefined);
@@ -130,18 +153,18 @@ export async function resolveFlinkLib(request: VersionRequest, options: ResolveO
     if (fresh && !request.exact) {
       result = known.trim();
     } else {
-      options.log(`assembling Flink ${version} from Maven (first use; cached in ${dir})`);
-      result = await assemble(version, dir, options);
+      options.log(`assembling ${what} ${version} from Maven (first use; cached in ${dir})`);
+      result = await assemble(version, dir, options, flavor);
       if (result === 'ok') return { version, lib: join(dir, 'lib') };
       await mkdir(options.cacheDir, { recursive: true });
       await writeFile(missingMarker, `${result}\n`);
     }
     failures.push(`${version}: ${result}`);
     if (request.exact) break;
-    options.log(`Flink ${version} cannot be assembled (${result}); using the previous patch release`);
+    options.log(`${what} ${version} cannot be assembled (${result}); using the previous patch release`);
   }
   throw new FlinkError(
-    `could not assemble Flink ${request.exact ?? `${request.line}.x`} from ${options.repository}: ${failures.join('; ')}. ` +
+    `could not assemble ${what} ${request.exact ?? `${request.line}.x`} from ${options.repository}: ${failures.join('; ')}. ` +
       (request.exact
         ? `Try the line instead (flinkVersion: '${request.line}') to use the newest patch that is complete.`
         : 'Check Maven settings (~/.m2/settings.xml mirrors) and network access.'),
@@ -153,25 +176,25 @@ function publishedLines(published: string[]): string {
   return [...new Set(published.map((v) => v.split('.').slice(0, 2).join('.')))].slice(0, 8).join(', ');
 }
 
-function isAssembled(cacheDir: string, version: string): boolean {
-  return existsSync(join(cacheDir, `flink-${version}`, 'lib', '.complete'));
+function isAssembled(cacheDir: string, version: string, flavor: LibFlavor): boolean {
+  return existsSync(join(cacheDir, `flink-${version}${flavor.suffix}`, 'lib', '.complete'));
 }
 
-async function assembledVersions(cacheDir: string): Promise<string[]> {
+async function assembledVersions(cacheDir: string, flavor: LibFlavor): Promise<string[]> {
   const names = await readdir(cacheDir).catch(() => [] as string[]);
   return names
-    .map((n) => /^flink-(\d+\.\d+\.\d+)$/.exec(n)?.[1])
-    .filter((v): v is string => v !== undefined && isAssembled(cacheDir, v))
+    .map((n) => (n.endsWith(flavor.suffix) ? /^flink-(\d+\.\d+\.\d+)$/.exec(n.slice(0, n.length - flavor.suffix.length))?.[1] : undefined))
+    .filter((v): v is string => v !== undefined && isAssembled(cacheDir, v, flavor))
     .sort(compareVersions)
     .reverse();
 }
 
 /** Builds `<dir>/lib` in a scratch folder and moves it into place, so a crash never leaves half a lib. */
-async function assemble(version: string, dir: string, options: ResolveOptions): Promise<'ok' | string> {
+async function assemble(version: string, dir: string, options: ResolveOptions, flavor: LibFlavor): Promise<'ok' | string> {
   const scratch = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(scratch, { recursive: true });
   try {
-    await writeFile(join(scratch, 'pom.xml'), pom(version));
+    await writeFile(join(scratch, 'pom.xml'), pom(version, flavor));
     const result = await runTool(options.mvn, ['-B', '-q', '-f', join(scratch, 'pom.xml'), 'package'], {
       cwd: scratch,
       signal: options.signal,

@@ -17,6 +17,7 @@ export {
 } from './detached.js';
 export { exampleJar } from './example-jar.js';
 export type { LocalClusterOptions } from './options.js';
+export type { LocalSqlGateway, LocalSqlGatewayOptions } from './sql-gateway.js';
 export { startLocalCluster } from './start.js';
 export {
   type CounterCheck,

@@ -1,6 +1,7 @@
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkConfigEntry } from './config.js';
 import { type MavenSettings, mavenSettings } from './maven-settings.js';
+import type { LocalSqlGatewayOptions } from './sql-gateway.js';
 import { javaBinary } from './tools.js';
 
 /** Options of {@link startLocalCluster}. Every field is optional. */
@@ -54,6 +55,14 @@ export interface LocalClusterOptions {
    * clients and `local.client` uses it. @default false
    */
   tls?: boolean | 'mutual';
+  /**
+   * Also start Flink's SQL Gateway on 127.0.0.1 (its jars, the table runtime and planner from Maven
+   * Central, on the cluster's classpath too): `local.sqlGateway.url`, and `local.sql` a client of it.
+   * A version line then resolves to its newest patch with a SQL Gateway on Maven Central (1.20 to
+   * 1.20.3: Maven Central has no flink-sql-gateway 1.20.4 or 1.20.5).
+   * @default false
+   */
+  sqlGateway?: boolean | LocalSqlGatewayOptions;
 }
 
 /** The options of one start, checked, with their defaults filled in. */

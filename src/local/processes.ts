@@ -21,7 +21,7 @@ export interface JvmSetup {
 
 /** A started Flink JVM. */
 export interface FlinkProcess {
-  /** `jobmanager`, `zookeeper` or the TaskManager resource id (`tm-1`, …). */
+  /** `jobmanager`, `zookeeper`, `sql-gateway` or the TaskManager resource id (`tm-1`, …). */
   readonly id: string;
   readonly child: ChildProcess;
   readonly logFile: string;
@@ -87,9 +87,10 @@ export function startJvm(
   mainClass: string,
   params: { jvm: string[]; dynamic: string[] },
   extra: string[] = [],
+  launch: { configDirArg?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): FlinkProcess {
   installExitHooks();
-  const base = id === 'jobmanager' || id === 'zookeeper' ? id : `taskmanager-${id}`;
+  const base = id.startsWith('tm-') ? `taskmanager-${id}` : id;
   const logFile = join(setup.logDir, `${base}.log`);
   const outFile = join(setup.logDir, `${base}.out`);
   const out = openSync(outFile, 'a');
@@ -103,12 +104,16 @@ export function startJvm(
     '-cp',
     setup.classpath.join(':'),
     mainClass,
-    '--configDir',
-    setup.confDir,
+    // Flink's entry points take --configDir; the SQL Gateway reads FLINK_CONF_DIR instead.
+    ...(launch.configDirArg === false ? [] : ['--configDir', setup.confDir]),
     ...params.dynamic,
     ...extra,
   ];
-  const child = spawn(setup.java, args, { stdio: ['ignore', out, out], env: process.env, detached: setup.detached === true });
+  const child = spawn(setup.java, args, {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...launch.env },
+    detached: setup.detached === true,
+  });
   closeSync(out);
   live.add(child);
   const exited = new Promise<string>((resolve) => {

@@ -1,5 +1,5 @@
 import type { FlinkClient } from '../client.js';
-import { poll } from '../core/poll.js';
+import { type PollStep, poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
 import { shorten } from '../errors/java-trace.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
@@ -80,24 +80,16 @@ export async function waitForJobManager(
   taskManagers: number,
   timeoutMs: number,
 ): Promise<void> {
-  let died: string | undefined;
-  void jobManager.exited.then((how) => {
-    died = how;
-  });
   try {
-    await poll(
+    await whileAlive(
+      jobManager,
+      'the JobManager',
       async () => {
-        if (died !== undefined) throw new FlinkError(`the JobManager JVM exited during start-up (${died})`);
         const overview = await client.cluster.overview({ retry: false, timeoutMs: 5_000 }).catch(() => undefined);
         if (overview && overview.taskManagers >= taskManagers) return { done: true, value: undefined };
         return { done: false, seen: overview ? `${overview.taskManagers} TaskManagers registered` : 'REST endpoint not answering yet' };
       },
-      {
-        what: `the new JobManager to lead with ${taskManagers} TaskManagers`,
-        waitTimeoutMs: timeoutMs,
-        minDelayMs: 200,
-        maxDelayMs: 1_000,
-      },
+      { what: `the new JobManager to lead with ${taskManagers} TaskManagers`, waitTimeoutMs: timeoutMs },
     );
   } catch (error) {
     if (!(error instanceof FlinkError)) throw error;
@@ -109,6 +101,30 @@ export async function waitForJobManager(
       },
     );
   }
+}
+
+/**
+ * Polls `check` (every 200 ms to 1 s) until it is done, while the JVM lives: its exit during the
+ * wait ends it at once with a `FlinkError` naming `name`; the deadline with a `FlinkTimeoutError`.
+ * The callers add the JVM's log to what they throw.
+ */
+export async function whileAlive<T>(
+  proc: FlinkProcess,
+  name: string,
+  check: () => Promise<PollStep<T>>,
+  options: { what: string; waitTimeoutMs: number },
+): Promise<T> {
+  let died: string | undefined;
+  void proc.exited.then((how) => {
+    died = how;
+  });
+  return poll(
+    async () => {
+      if (died !== undefined) throw new FlinkError(`${name} JVM exited during start-up (${died})`);
+      return check();
+    },
+    { ...options, minDelayMs: 200, maxDelayMs: 1_000 },
+  );
 }
 
 /** A JVM's stdout and log tails, headed by their file names, for an error's `details`. */

@@ -10,6 +10,7 @@ import { clusterDirs, makeDirs } from './layout.js';
 import { type LocalClusterOptions, startSettings } from './options.js';
 import { checkPortFree, freePort, type JvmSetup, resourceParams } from './processes.js';
 import { waitUntilReady } from './readiness.js';
+import { checkSqlGatewayOptions, connectSqlGateway, startSqlGateway } from './sql-gateway.js';
 import { generateTls, newTlsPassword, tlsConfig } from './tls.js';
 import { checkJava } from './tools.js';
 import { startZooKeeper } from './zookeeper.js';
@@ -29,9 +30,10 @@ import { startZooKeeper } from './zookeeper.js';
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
   const settings = startSettings(options);
   const { log, taskManagers, slotsPerTaskManager: slots, cacheDir } = settings;
+  const sqlGateway = checkSqlGatewayOptions(options.sqlGateway, options);
   await checkJava(settings.java);
   if (settings.detached) await checkNoDetachedCluster({ cacheDir });
-  const distribution = await findDistribution(options, settings);
+  const distribution = await findDistribution(options, settings, sqlGateway !== undefined);
   const { version } = distribution;
 
   const dirs = await clusterDirs(options);
@@ -102,6 +104,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await client.close();
     }
     log(`Flink ${version} is up at ${url}`);
+    const gateway = sqlGateway ? await startSqlGateway(setup, sqlGateway, settings.startTimeoutMs) : undefined;
+    jvms.sqlGateway = gateway?.process;
+    if (gateway) log(`SQL Gateway is up at ${gateway.gateway.url}`);
     const startedAt = new Date().toISOString();
     /** A detached cluster's record lists its live JVMs: ZooKeeper first, so it is stopped last. */
     const recordDetached = async () => {
@@ -112,7 +117,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     };
     const jvmsChanged = settings.detached ? recordDetached : async () => {};
     await jvmsChanged();
-    const parts: ClusterHandleParts = { url, tls, version, dirs, distribution, settings, jvms, jvmsChanged, cleanup };
+    const flink = new FlinkClient({ url, ...(tls ? { tls } : {}) });
+    const sql = gateway ? { ...gateway.gateway, client: await connectSqlGateway(gateway.gateway.url, flink) } : undefined;
+    const parts: ClusterHandleParts = { url, tls, version, dirs, distribution, settings, jvms, jvmsChanged, cleanup, flink, sql };
     return clusterHandle(parts);
   } catch (error) {
     await cleanup();

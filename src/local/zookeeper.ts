@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
 import { fileTail } from './file-tail.js';
 import { type FlinkProcess, type JvmSetup, startJvm, stopJvm } from './processes.js';
+import { whileAlive } from './readiness.js';
 
 /**
  * Flink's own ZooKeeper launcher (what `bin/start-zookeeper-quorum.sh` runs). It lives in
@@ -50,17 +50,12 @@ export async function startZooKeeper(setup: JvmSetup, dir: string, port: number,
     '--peerId',
     '1',
   ]);
-  let died: string | undefined;
-  void proc.exited.then((how) => {
-    died = how;
-  });
   try {
-    await poll(
-      async () => {
-        if (died !== undefined) throw new FlinkError(`the ZooKeeper JVM exited during start-up (${died}).`);
-        return (await ruok(port)) ? { done: true, value: undefined } : { done: false, seen: 'no answer to ruok yet' };
-      },
-      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, waitTimeoutMs: timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
+    await whileAlive(
+      proc,
+      'the ZooKeeper',
+      async () => ((await ruok(port)) ? { done: true, value: undefined } : { done: false, seen: 'no answer to ruok yet' }),
+      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, waitTimeoutMs: timeoutMs },
     );
   } catch (error) {
     await stopJvm(proc, 5_000);

@@ -10,20 +10,42 @@ const UNTRUSTED =
 const CLIENT_CERT_ALERT =
   /ALERT_(HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_(REVOKED|EXPIRED|UNKNOWN|REQUIRED)|UNKNOWN_CA|ACCESS_DENIED)$/;
 
-/** What the transport knows about its own TLS set-up, for the hints. */
+/**
+ * The server a transport talks to, as its error messages name it: Flink's JobManager unless told
+ * otherwise (the SQL Gateway's client names the gateway and where it usually listens).
+ */
+export interface ServerDescription {
+  /** What follows "nothing listens at URL (connection refused)." */
+  refusedHint: string;
+  /** What follows a reply that is not this server's JSON, given the URL's origin. */
+  otherServerHint: (origin: string) => string;
+}
+
+/** The JobManager's REST endpoint, the server of `FlinkClient`. */
+export const JOB_MANAGER: ServerDescription = {
+  refusedHint: 'Is the JobManager running, and is this its REST port (rest.port, usually 8081)?',
+  otherServerHint: (origin) =>
+    `Is ${origin} the Flink JobManager REST endpoint (usually port 8081), of a version flink-kit supports (1.18 to 2.x)?`,
+};
+
+/** What the transport knows about its own set-up, for the hints. */
 export interface ConnectionContext {
   /** A client certificate (`tls.cert`) is configured. */
   clientCert?: boolean;
+  /** The server it talks to. Default: {@link JOB_MANAGER}. */
+  server?: ServerDescription;
+  /** The transport's base URL, which the message names instead of the route. Default: the URL without its `/v1/…` route. */
+  base?: URL;
 }
 
 /** Turns a failed fetch (no HTTP reply at all) into a {@link FlinkConnectionError} with a useful hint. */
 export function toConnectionError(error: unknown, url: URL, context: ConnectionContext = {}): FlinkConnectionError {
   const code = errorCode(error);
-  const where = redactUrl(url.origin + url.pathname.replace(/\/v1\/.*$/, '/'));
+  const where = redactUrl(context.base?.href ?? url.origin + url.pathname.replace(/\/v1\/.*$/, '/'));
   const detail = innermostMessage(error);
   let message: string;
   if (code === 'ECONNREFUSED') {
-    message = `nothing listens at ${where} (connection refused). Is the JobManager running, and is this its REST port (rest.port, usually 8081)?`;
+    message = `nothing listens at ${where} (connection refused). ${(context.server ?? JOB_MANAGER).refusedHint}`;
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     message = `cannot resolve host "${url.hostname}" (${code}). Check the URL; from outside Kubernetes use flink-kit/kube to port-forward the JobManager Service.`;
   } else if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(detail)) {

@@ -7,10 +7,17 @@ import { sleep } from '../internal/sleep.js';
 import { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions } from '../options.js';
 import { isSchemaRef } from '../schemas/lazy.js';
 import { checkHeaders, checkPositive, checkRetry, parseBaseUrl } from './check-options.js';
+import type { ServerDescription } from './connection-error.js';
 import { noReplyError, parseReply, type ReadReply, redirectError, replyError } from './reply-error.js';
 import type { HttpRequest } from './request.js';
 import { isRetryable } from './retry-policy.js';
 import { FetchSender, type Sender, UndiciSender } from './send.js';
+
+/** Options of a {@link Transport}: the client's, and the server it talks to (for its error messages). */
+export interface TransportOptions extends ClientOptions {
+  /** Default: the JobManager. */
+  server?: ServerDescription | undefined;
+}
 
 /**
  * The one HTTP transport: undici's request API on a keep-alive Agent (or an injected fetch),
@@ -29,8 +36,9 @@ export class Transport {
   private readonly tls: ClientOptions['tls'];
   /** A client certificate is configured (tells "the server wants one" from "it refused ours"). */
   private readonly clientCert: boolean;
+  private readonly server: ServerDescription | undefined;
 
-  constructor(options: ClientOptions = {}, shared?: Transport) {
+  constructor(options: TransportOptions = {}, shared?: Transport) {
     this.baseUrl = parseBaseUrl(options.url ?? process.env['FLINK_URL'] ?? DEFAULTS.url);
     checkHeaders(options.headers, 'headers');
     this.headers = { accept: 'application/json', ...options.headers };
@@ -38,6 +46,7 @@ export class Transport {
     this.retry = options.retry === false ? false : checkRetry({ ...DEFAULTS.retry, ...options.retry }, 'retry');
     this.tls = options.tls;
     this.clientCert = options.tls?.cert !== undefined;
+    this.server = options.server;
     // withOptions() passes the parent's options on: the same tls object still means the same connections.
     if (shared && !options.fetch && !options.dispatcher && (!options.tls || options.tls === shared.tls)) {
       this.sender = shared.sender;
@@ -89,7 +98,9 @@ export class Transport {
   }
 
   private url(req: HttpRequest<unknown>): URL {
-    const url = new URL(`v1${req.path}`, this.baseUrl);
+    // Relative to the base URL, so that a path prefix (a proxy's `/flink/`) is kept.
+    const prefix = req.prefix ?? 'v1';
+    const url = new URL(prefix ? `${prefix}${req.path}` : req.path.replace(/^\//, ''), this.baseUrl);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -99,7 +110,7 @@ export class Transport {
   private async attempt<T>(req: HttpRequest<T>, options: RequestOptions, attemptNumber: number): Promise<T> {
     req.onAttempt?.(attemptNumber);
     const url = this.url(req);
-    const at = { url, shownPath: redactUrl(url.pathname + url.search) };
+    const at = { url, shownPath: redactUrl(url.pathname + url.search), server: this.server };
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -127,7 +138,7 @@ export class Transport {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (isFlinkError(error) && !timeout.aborted) throw error; // from the body, e.g. a jar file that shrank while uploading
-      throw noReplyError(req, error, { ...at, timedOut: timeout.aborted, timeoutMs, clientCert: this.clientCert });
+      throw noReplyError(req, error, { ...at, timedOut: timeout.aborted, timeoutMs, clientCert: this.clientCert, base: this.baseUrl });
     }
     // Redirects are reported, never followed: a resent POST could act twice, a stream body cannot be resent.
     if (reply.status >= 300 && reply.status < 400) throw redirectError(req.method, reply, at);

@@ -8,7 +8,7 @@ import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import type { FlinkError } from '../errors/flink-error.js';
 import { FlinkConnectionError, FlinkResponseError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { redactUrl } from '../internal/redact.js';
-import { portHint, toConnectionError } from './connection-error.js';
+import { JOB_MANAGER, portHint, type ServerDescription, toConnectionError } from './connection-error.js';
 import type { ErrorRule, HttpRequest } from './request.js';
 import { retryAfterMs } from './retry-policy.js';
 
@@ -24,6 +24,8 @@ export interface CallSite {
   url: URL;
   /** Method-less path and query without credentials, as messages show it. */
   shownPath: string;
+  /** The server called. Default: the JobManager. */
+  server?: ServerDescription | undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export function replyError(req: HttpRequest<unknown>, reply: ReadReply, at: Call
     method: req.method,
     path: at.shownPath,
     errors,
-    hint: rule?.hint ?? generalHint(reply.status, fromFlink, at.url),
+    hint: rule?.hint ?? generalHint(reply.status, fromFlink, at),
     retryAfterMs: retryAfterMs(reply.header('retry-after')),
   };
   const error = rule?.is === 'not-found' ? new FlinkNotFoundError(init) : FlinkApiError.from(init);
@@ -50,22 +52,23 @@ export function replyError(req: HttpRequest<unknown>, reply: ReadReply, at: Call
 
 function covers(rule: ErrorRule, status: number, errors: readonly string[]): boolean {
   if (rule.status !== undefined && !(typeof rule.status === 'number' ? [rule.status] : rule.status).includes(status)) return false;
-  return rule.match === undefined || rule.match.test(errors.join('\n'));
+  if (rule.match === undefined) return true;
+  return typeof rule.match === 'function' ? rule.match(errors) : rule.match.test(errors.join('\n'));
 }
 
-function generalHint(status: number, fromFlink: boolean, url: URL): string | undefined {
+function generalHint(status: number, fromFlink: boolean, at: CallSite): string | undefined {
   if (status === 413) {
     return 'The body is over the JobManager limit: raise rest.server.max-content-length (default 100 MiB) in the Flink configuration, and any proxy body limit in front of it';
   }
-  return fromFlink ? undefined : nonFlinkHint(url);
+  return fromFlink ? undefined : nonFlinkHint(at);
 }
 
 /** The reply body as `T`: parsed JSON checked against the schema (Flink's unknown keys kept). */
 export function parseReply<T>(req: HttpRequest<T>, schema: z.ZodType<T> | undefined, reply: ReadReply, at: CallSite): T {
-  const json = tryJson(reply.text);
+  const json = tryJson(reply.text, req.parse);
   if (json === undefined) {
     throw new FlinkResponseError(
-      `${req.method} ${at.shownPath} answered ${describeNonJson(reply.text, reply.header)}, not Flink's JSON. ${nonFlinkHint(at.url)}`,
+      `${req.method} ${at.shownPath} answered ${describeNonJson(reply.text, reply.header)}, not Flink's JSON. ${nonFlinkHint(at)}`,
       { status: reply.status, body: reply.text },
     );
   }
@@ -76,7 +79,7 @@ export function parseReply<T>(req: HttpRequest<T>, schema: z.ZodType<T> | undefi
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
     .join('; ');
-  throw new FlinkResponseError(`${req.method} ${at.shownPath} answered JSON of an unexpected shape (${summary}). ${nonFlinkHint(at.url)}`, {
+  throw new FlinkResponseError(`${req.method} ${at.shownPath} answered JSON of an unexpected shape (${summary}). ${nonFlinkHint(at)}`, {
     status: reply.status,
     body: reply.text,
     issues,
@@ -122,14 +125,14 @@ const BROKEN_AFTER_SEND = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND
 export function noReplyError(
   req: HttpRequest<unknown>,
   cause: unknown,
-  at: CallSite & { timedOut: boolean; timeoutMs: number; clientCert: boolean },
+  at: CallSite & { timedOut: boolean; timeoutMs: number; clientCert: boolean; base: URL },
 ): FlinkTimeoutError | FlinkConnectionError {
   const failure = at.timedOut
     ? new FlinkTimeoutError(
         `${req.method} ${at.shownPath} got no complete reply within ${at.timeoutMs} ms. The JobManager may be overloaded; raise timeoutMs if this call is legitimately slow.`,
         { timeoutMs: at.timeoutMs, cause },
       )
-    : toConnectionError(cause, at.url, { clientCert: at.clientCert });
+    : toConnectionError(cause, at.url, { clientCert: at.clientCert, base: at.base, ...(at.server ? { server: at.server } : {}) });
   const note = afterBrokenCall(req, failure, at.shownPath);
   if (!note) return failure;
   const message = `${failure.message} ${note}`;
@@ -160,11 +163,8 @@ function bytes(n: number): string {
   return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function nonFlinkHint(url: URL): string {
-  return (
-    portHint(url) ??
-    `Is ${redactUrl(url.origin)} the Flink JobManager REST endpoint (usually port 8081), of a version flink-kit supports (1.18 to 2.x)?`
-  );
+function nonFlinkHint(at: CallSite): string {
+  return portHint(at.url) ?? (at.server ?? JOB_MANAGER).otherServerHint(redactUrl(at.url.origin));
 }
 
 function describeNonJson(text: string, header: (name: string) => string | null): string {
@@ -175,10 +175,10 @@ function describeNonJson(text: string, header: (name: string) => string | null):
   return start ? `"${start}" (${type})` : `an empty body (${type})`;
 }
 
-function tryJson(text: string): unknown {
+function tryJson(text: string, parse: (text: string) => unknown = JSON.parse): unknown {
   if (!text.trim()) return undefined;
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch {
     return undefined;
   }

@@ -19,8 +19,11 @@ import type { Multipart } from './multipart.js';
 export interface ErrorRule {
   /** The statuses it covers. Default: every error status. */
   status?: number | readonly number[];
-  /** A pattern Flink's `errors[]` (joined by newlines) must contain. Default: any reply. */
-  match?: RegExp;
+  /**
+   * A pattern Flink's `errors[]` (joined by newlines) must contain, or a test of them (e.g. that a
+   * Java exception of some class is in the trace they carry). Default: any reply.
+   */
+  match?: RegExp | ((errors: readonly string[]) => boolean);
   /** What to do, appended to the message. */
   hint?: string;
   /**
@@ -37,8 +40,13 @@ export interface ErrorRule {
 /** One REST call as resources describe it: route, body, reply schema, retry safety and error rules. */
 export interface HttpRequest<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path below `/v1`, built with the `path` tagged template. */
+  /** Path below the version prefix (`/v1`), built with the `path` tagged template. */
   path: string;
+  /**
+   * Version prefix of the path: `v1` (the JobManager's only one) unless given, e.g. `v3` for the SQL
+   * Gateway's negotiated version, or `''` for an unversioned route such as `/api_versions`.
+   */
+  prefix?: string;
   query?: Record<string, string | number | boolean | undefined> | undefined;
   /** JSON body. */
   json?: unknown;
@@ -50,6 +58,8 @@ export interface HttpRequest<T> {
   idempotent?: boolean;
   /** Reply is plain text (log files), returned as a string without a schema. */
   text?: boolean;
+  /** Reads the reply's JSON instead of `JSON.parse`, e.g. keeping numbers beyond 2^53 exact. */
+  parse?: (text: string) => unknown;
   /** What error replies of this call mean; the first that matches applies. */
   errors?: readonly ErrorRule[];
   /** Called before each attempt with its number (1 = first); lets callers tell a retried call. */

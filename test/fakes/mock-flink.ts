@@ -1,7 +1,8 @@
 /**
  * A fake Flink at http://flink.test:8081 on undici's MockAgent, for unit tests of resources and
- * workflows: the client sends through the transport users get (undici's request API on a
- * dispatcher), only the socket is replaced. Each test gets a fresh MockAgent with
+ * workflows (and, at another URL, of other servers the SDK talks to: the SQL Gateway): the client
+ * sends through the transport users get (undici's request API on a dispatcher), only the socket is
+ * replaced. Each test gets a fresh MockAgent with
  * `disableNetConnect()`, and `assertNoPendingInterceptors()` runs after it: a route a test
  * declares and never hits fails the test.
  *
@@ -41,7 +42,7 @@ export interface RouteOptions {
   optional?: boolean;
 }
 
-/** One route: method, a path below `/v1` (`:name` segments match one segment), and its resolver. */
+/** One route: method, a path below the fake's prefix (`/v1`; `:name` segments match one segment), and its resolver. */
 export interface Route {
   method: Method;
   path: string;
@@ -93,6 +94,15 @@ interface Registered extends Route {
   uses: number;
 }
 
+/** Where the fake of the current file listens. */
+export interface FakeServerOptions {
+  /** Its origin. Default: {@link FLINK_URL}. */
+  url?: string;
+  /** The prefix every route's path is below: `/v1` (Flink's REST API, the default); `''` for whole paths. */
+  prefix?: string;
+}
+
+let server: Required<FakeServerOptions> = { url: FLINK_URL, prefix: '/v1' };
 /** The current test's MockAgent and routes. */
 let agent: MockAgent | undefined;
 let routes: Registered[] = [];
@@ -104,7 +114,8 @@ const requests: SeenRequest[] = [];
 
 function patternOf(path: string): RegExp {
   const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '(?<$1>[^/]+)');
-  return new RegExp(`^/v1${escaped}$`);
+  const prefix = server.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${prefix}${escaped}$`);
 }
 
 function withoutQuery(path: string): string {
@@ -140,7 +151,7 @@ async function reply(opts: MockInterceptor.MockResponseCallbackOptions): Promise
   for (const r of candidates(method, path)) {
     const params = r.pattern.exec(withoutQuery(path))?.groups ?? {};
     const hasBody = text !== undefined && method !== 'GET';
-    const request = new Request(`${FLINK_URL}${path}`, {
+    const request = new Request(`${server.url}${path}`, {
       method,
       headers,
       ...(hasBody ? { body: Buffer.from(text, 'latin1') } : {}),
@@ -166,7 +177,7 @@ function named<F extends (p: string) => boolean>(name: string, matcher: F): F {
 
 function intercept(route: Registered): void {
   if (!agent) throw new Error('routes can only be added inside a test (useFakeFlink() starts a MockAgent per test)');
-  const pool = agent.get(FLINK_URL);
+  const pool = agent.get(server.url);
   if (route.options.optional) {
     if (worldIntercepted) return;
     worldIntercepted = true;
@@ -219,9 +230,11 @@ export const fakeDispatcher: Dispatcher = new CurrentAgent();
 
 /**
  * A fresh MockAgent (no network) before each test of the calling file, its routes and request log
- * cleared after it, and a check that every interceptor was hit.
+ * cleared after it, and a check that every interceptor was hit. One fake per file: `options` say
+ * where it listens (Flink at {@link FLINK_URL} unless told).
  */
-export function useFakeFlink(): FakeFlink {
+export function useFakeFlink(options: FakeServerOptions = {}): FakeFlink {
+  server = { url: options.url ?? FLINK_URL, prefix: options.prefix ?? '/v1' };
   beforeEach(() => {
     agent = new MockAgent();
     agent.disableNetConnect();

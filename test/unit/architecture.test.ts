@@ -21,6 +21,7 @@ const LAYERS: Record<string, number> = {
   'workflows/': 5,
   'client.ts': 6,
   'index.ts': 6,
+  'sql/': 6,
   'local/': 7,
   'kube/': 7,
   'cli/': 8,
@@ -171,8 +172,8 @@ describe('architecture of src/', () => {
     expect(siblings).toEqual([]);
   });
 
-  it('the CLI imports the SDK only through its public entry points (flink-kit, flink-kit/kube, flink-kit/local), type-only imports too', () => {
-    const PUBLIC = ['index.ts', 'kube/index.ts', 'local/index.ts'];
+  it('the CLI imports the SDK only through its public entry points (flink-kit, flink-kit/kube, flink-kit/local, flink-kit/sql), type-only imports too', () => {
+    const PUBLIC = ['index.ts', 'kube/index.ts', 'local/index.ts', 'sql/index.ts'];
     const deep: string[] = [];
     for (const [from, imports] of graph) {
       if (!from.startsWith('cli/')) continue;

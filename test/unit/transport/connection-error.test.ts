@@ -68,6 +68,16 @@ describe('toConnectionError', () => {
     expect(error.message).toContain('rest.port');
   });
 
+  it('names the server it was told of, and the base URL it was given', () => {
+    const server = { refusedHint: 'No SQL Gateway there.', otherServerHint: () => '' };
+    const error = toConnectionError(fetchFailed(withCode('connect ECONNREFUSED', 'ECONNREFUSED')), new URL('http://gw:8083/api_versions'), {
+      server,
+      base: new URL('http://gw:8083/'),
+    });
+    expect(error.message).toBe('nothing listens at http://gw:8083/ (connection refused). No SQL Gateway there.');
+    expect(error.url).toBe('http://gw:8083/');
+  });
+
   it('keeps the original failure as cause', () => {
     const original = fetchFailed(withCode('getaddrinfo ENOTFOUND jobmanager', 'ENOTFOUND'));
     expect(toConnectionError(original, url).cause).toBe(original);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkApiError, FlinkConflictError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkOperationError } from '../../../src/errors/domain-errors.js';
-import { type ReadReply, replyError } from '../../../src/transport/reply-error.js';
+import { parseReply, type ReadReply, replyError } from '../../../src/transport/reply-error.js';
 import type { ErrorRule, HttpRequest } from '../../../src/transport/request.js';
 import { flinkErrors, jobStatusNotFoundErrors, nginxPage } from '../../fakes/flink-replies.js';
 
@@ -41,6 +41,8 @@ describe('replyError: the one factory of API errors', () => {
     ['another status: no', { status: 404, hint: 'H' }, 400, flinkErrors('x'), undefined],
     ['a pattern alone, any status', { match: /Duplicate/, hint: 'H' }, 400, flinkErrors('a DuplicateJobSubmissionException'), 'H'],
     ['a pattern that does not match: no', { match: /Duplicate/, hint: 'H' }, 400, flinkErrors('other'), undefined],
+    ['a test of the errors', { match: (errors) => errors.length === 2, hint: 'H' }, 500, { errors: ['a', 'b'] }, 'H'],
+    ['a test that fails: no', { match: (errors) => errors.length === 2, hint: 'H' }, 500, { errors: ['a'] }, undefined],
     ['status and pattern both', { status: 500, match: /FlinkJobNotFoundException/, hint: 'H' }, 500, NOT_FOUND_500, 'H'],
     [
       'status and pattern, pattern missing: no',
@@ -92,5 +94,27 @@ describe('replyError: the one factory of API errors', () => {
     const general = errorFor(404, nginxPage('Not Found'));
     expect(general.message).toContain('the Flink JobManager REST endpoint');
     expect(errorFor(413, flinkErrors('too large')).message).toContain('rest.server.max-content-length');
+  });
+});
+
+describe('parseReply', () => {
+  const ok = (text: string) => ({ status: 200, text, header: () => 'application/json' });
+
+  it("reads the JSON with the call's own parser when it has one", () => {
+    const exact = (text: string) => JSON.parse(text, (_key, value, context?: { source?: string }) => context?.source ?? value);
+    expect(parseReply({ method: 'GET', path: '/x', parse: exact }, undefined, ok('{"n": 9007199254740993}'), at)).toEqual({
+      n: '9007199254740993',
+    });
+    expect(parseReply({ method: 'GET', path: '/x' }, undefined, ok('{"n": 9007199254740993}'), at)).toEqual({ n: 9007199254740992 });
+  });
+
+  it('names the server the transport talks to when the reply is not its JSON', () => {
+    const server = { refusedHint: 'R', otherServerHint: (origin: string) => `Is ${origin} the gateway?` };
+    expect(() => parseReply({ method: 'GET', path: '/x' }, undefined, ok('<html></html>'), { ...at, server })).toThrow(
+      /not Flink's JSON\. Is http:\/\/flink\.test:8081 the gateway\?$/,
+    );
+    expect(() => parseReply({ method: 'GET', path: '/x' }, undefined, ok('<html></html>'), at)).toThrow(
+      /the Flink JobManager REST endpoint/,
+    );
   });
 });
