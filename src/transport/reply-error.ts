@@ -37,7 +37,7 @@ export function replyError(req: HttpRequest<unknown>, reply: ReadReply, at: Call
   const flinkErrors = (tryJson(reply.text) as { errors?: unknown } | undefined)?.errors;
   const fromFlink = Array.isArray(flinkErrors);
   const errors = fromFlink ? flinkErrors.map(String) : reply.text.trim() ? [describeNonJson(reply.text, reply.header)] : [];
-  const rule = req.errors?.find((r) => covers(r, reply.status, errors));
+  const rule = req.errors?.find((r) => covers(r, reply.status, errors)) ?? GENERAL_RULES.find((r) => covers(r, reply.status, errors));
   const init = {
     status: rule?.reportStatus ?? reply.status,
     method: req.method,
@@ -49,6 +49,21 @@ export function replyError(req: HttpRequest<unknown>, reply: ReadReply, at: Call
   const error = rule?.is === 'not-found' ? new FlinkNotFoundError(init) : FlinkApiError.from(init);
   return rule?.wrap ? rule.wrap(error) : error;
 }
+
+/**
+ * Rules of every call, after the call's own. Flink answers a route of a job it is still
+ * initializing (just submitted, or recovered by a new leader after a failover) with 500
+ * UnavailableDispatcherOperationException: that is "not available yet", so it reports 503, which the
+ * one transient rule rides out (retries of reads, the waits, the checkpoint watch).
+ */
+const GENERAL_RULES: readonly ErrorRule[] = [
+  {
+    status: 500,
+    match: /UnavailableDispatcherOperationException/,
+    reportStatus: 503,
+    hint: 'The JobManager is still initializing the job (just submitted, or recovered after a failover); a later look is answered',
+  },
+];
 
 function covers(rule: ErrorRule, status: number, errors: readonly string[]): boolean {
   if (rule.status !== undefined && !(typeof rule.status === 'number' ? [rule.status] : rule.status).includes(status)) return false;

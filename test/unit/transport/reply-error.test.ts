@@ -3,6 +3,7 @@ import { FlinkApiError, FlinkConflictError, FlinkNotFoundError } from '../../../
 import { FlinkOperationError } from '../../../src/errors/domain-errors.js';
 import { parseReply, type ReadReply, replyError } from '../../../src/transport/reply-error.js';
 import type { ErrorRule, HttpRequest } from '../../../src/transport/request.js';
+import { isTransient } from '../../../src/transport/retry-policy.js';
 import { flinkErrors, jobStatusNotFoundErrors, nginxPage } from '../../fakes/flink-replies.js';
 
 const at = { url: new URL('http://flink.test:8081/v1/jobs/x'), shownPath: '/v1/jobs/x' };
@@ -94,6 +95,28 @@ describe('replyError: the one factory of API errors', () => {
     const general = errorFor(404, nginxPage('Not Found'));
     expect(general.message).toContain('the Flink JobManager REST endpoint');
     expect(errorFor(413, flinkErrors('too large')).message).toContain('rest.server.max-content-length');
+  });
+});
+
+describe('rules of every call', () => {
+  // Flink 1.20 answered GET /jobs/:id/checkpoints so for 2 s after a failover (seen in CI).
+  const initializing = flinkErrors(
+    'Internal server error.',
+    '<Exception on server side:\norg.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException: Unable to get JobMasterGateway for initializing job. The requested operation is not available while the JobManager is initializing.\n\tat org.apache.flink.runtime.dispatcher.Dispatcher.getJobMasterGateway(Dispatcher.java:1503)\n\nEnd of exception on server side>',
+  );
+
+  it('a 500 for a job Flink is still initializing reports 503, which the transient rule rides out', () => {
+    const error = errorFor(500, initializing) as FlinkApiError;
+    expect(error.status).toBe(503);
+    expect(isTransient(error)).toBe(true);
+    expect(error.message).toContain('still initializing the job');
+    expect(isTransient(errorFor(500, flinkErrors('boom')))).toBe(false);
+  });
+
+  it("the call's own rules come first", () => {
+    const error = errorFor(500, initializing, [{ status: 500, hint: 'own' }]) as FlinkApiError;
+    expect(error.status).toBe(500);
+    expect(error.message).toMatch(/own$/);
   });
 });
 
