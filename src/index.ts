@@ -9,16 +9,31 @@ import './internal/node-check.js';
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
+export { type HealthChange, healthChange } from './core/health/compare.js';
+export type { HealthEvidence } from './core/health/describe.js';
+export { judgeHealth } from './core/health/judge.js';
+export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './core/health/thresholds.js';
 export * from './errors/index.js';
 export type { ClientOptions, RequestOptions, RetryOptions, TlsOptions } from './options.js';
 export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
+export type { HealthOptions } from './resources/health.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
 export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
+export type {
+  CheckpointHealth,
+  HealthCode,
+  HealthException,
+  HealthReason,
+  HealthReport,
+  HealthStatus,
+  ResolvedHealthThresholds,
+  VertexHealth,
+} from './schemas/health-report.js';
 export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
 export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './schemas/job-states.js';
 export type { JobDetails, JobExceptions, JobSummary, ResourceRequirements } from './schemas/jobs.js';

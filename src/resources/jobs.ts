@@ -6,12 +6,14 @@ import { FlinkInputError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
+import type { HealthReport } from '../schemas/health-report.js';
 import { JOB_STATES, type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
 import type { JobDetails, JobExceptions, JobSummary } from '../schemas/jobs.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { isTransient } from '../transport/retry-policy.js';
 import { ClusterResource } from './cluster.js';
+import type { HealthOptions } from './health.js';
 import { checkParallelism } from './jar-input.js';
 import { JOB_NOT_FOUND_HINT, readJobStatus } from './job-status.js';
 import { describeParallelism, planRescale, rescaleError, slotsAllocatedTo, unsupportedVersion } from './rescale.js';
@@ -132,6 +134,31 @@ export class JobsResource extends Resource {
       },
       options,
     );
+  }
+
+  /**
+   * The job's health in one call: `status` (`healthy`, `degraded`, `unhealthy`) with the `reasons`
+   * (each a code and a message that says what was seen and what to look at), and the evidence: state,
+   * restarts, uptime, checkpoints, every vertex's backpressure, busy and idle time, record rates,
+   * watermark lag and pending records, and the newest exceptions. Thresholds are options (defaults:
+   * the Flink Kubernetes Operator's rules and Flink's backpressure levels; see {@link HealthThresholds}).
+   *
+   * Cost: 6 + 3 x vertices GET requests (5 + 2 x vertices before Flink has fetched the job's
+   * metrics; 6 when the job does not run), at most `concurrency` (4) at once. Metric values are as
+   * fresh as the JobManager's last fetch (`metrics.fetcher.update-interval`, 10 s).
+   * @throws {@link FlinkNotFoundError} for an unknown job id.
+   * @throws {@link FlinkInputError} for a bad threshold or option.
+   * @example
+   * ```ts
+   * const health = await flink.jobs.health(jobId, { maxRestarts: 0 });
+   * if (health.status !== 'healthy') for (const r of health.reasons) console.log(r.code, r.message);
+   * ```
+   */
+  async health(jobId: string, options: HealthOptions = {}): Promise<HealthReport> {
+    checkId('jobId', jobId);
+    // The health reader loads with the first call, not with `import 'flink-kit'`.
+    const { readHealth } = await import('./health.js');
+    return readHealth(this.ctx, jobId, options);
   }
 
   /**

@@ -89,7 +89,15 @@ describe('buildTestJob', () => {
     expect((error as Error).message).toBe(
       'no test job "nope"; flink-kit builds word-count, keyed-counter, fail-after, slow-sink, slow-checkpoint, event-time, pipeline',
     );
-    expect(Object.keys(TEST_JOBS)).toEqual(['word-count', 'keyed-counter', 'fail-after', 'slow-sink', 'slow-checkpoint', 'event-time', 'pipeline']);
+    expect(Object.keys(TEST_JOBS)).toEqual([
+      'word-count',
+      'keyed-counter',
+      'fail-after',
+      'slow-sink',
+      'slow-checkpoint',
+      'event-time',
+      'pipeline',
+    ]);
   });
 
   it('without a JDK: says javac is needed, not only a Java runtime, and how to get one', async () => {

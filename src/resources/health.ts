@@ -1,0 +1,141 @@
+import pLimit from 'p-limit';
+import { describeHealth, type HealthFacts } from '../core/health/describe.js';
+import { judgeHealth } from '../core/health/judge.js';
+import { restartMetric, vertexMetricNames } from '../core/health/metrics.js';
+import { type HealthThresholds, resolveThresholds } from '../core/health/thresholds.js';
+import { FlinkNotFoundError } from '../errors/api-errors.js';
+import { FlinkInputError } from '../errors/flink-error.js';
+import { sleep } from '../internal/sleep.js';
+import type { RequestOptions } from '../options.js';
+import type { CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
+import type { HealthJobReply } from '../schemas/health.js';
+import type { HealthReport } from '../schemas/health-report.js';
+import type { JobExceptions } from '../schemas/jobs.js';
+import type { SchemaRef } from '../schemas/lazy.js';
+import { lazy } from '../schemas/lazy.js';
+import { path } from '../transport/path.js';
+import { JOB_NOT_FOUND_HINT } from './job-status.js';
+import type { ResourceContext } from './resource.js';
+
+/** Options of `jobs.health()`: the thresholds, and what to read. */
+export interface HealthOptions extends HealthThresholds, RequestOptions {
+  /**
+   * An earlier report of the same job (e.g. the previous one of a watch): restarts in the window are
+   * then counted as the growth of the restart counter since it, the Flink Kubernetes Operator's way.
+   * Without it they are counted from the job's age or its exception history.
+   */
+  previous?: HealthReport;
+  /** How many of the newest exceptions to include. @default 5 */
+  exceptions?: number;
+  /** Include each exception's Java stack trace. @default false */
+  stackTraces?: boolean;
+  /** Requests in flight at once. @default 4 */
+  concurrency?: number;
+}
+
+/** The exception history Flink keeps by default (`web.exception-history-size`): enough to count restarts in a window. */
+const HISTORY = 16;
+/** Metrics older than this (the default `metrics.fetcher.update-interval`, 10 s, and some slack) are from a fetch before this read. */
+const STALE_MS = 12_000;
+/** How long a read waits for the JobManager's fresh fetch, and how often it looks. */
+const FRESH_WAIT_MS = 3_000;
+const FRESH_POLL_MS = 200;
+
+/**
+ * Reads a job's health: 5 + 2 x vertices requests, 6 + 3 x vertices once Flink has metrics, plus a
+ * few looks at one vertex's backpressure when Flink's metrics are older than its fetch interval; at
+ * most `concurrency` at once.
+ */
+export async function readHealth(ctx: ResourceContext, jobId: string, options: HealthOptions): Promise<HealthReport> {
+  const thresholds = resolveThresholds(options);
+  const shown = options.exceptions ?? 5;
+  if (!Number.isInteger(shown) || shown < 0)
+    throw new FlinkInputError(`exceptions must be a whole number >= 0, got ${JSON.stringify(shown)}`);
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new FlinkInputError(`concurrency must be a whole number >= 1, got ${JSON.stringify(concurrency)}`);
+  const request: RequestOptions = {};
+  for (const key of ['signal', 'timeoutMs', 'retry', 'headers'] as const)
+    if (options[key] !== undefined) Object.assign(request, { [key]: options[key] });
+
+  const limit = pLimit(concurrency);
+  const get = <T>(route: string, schema: SchemaRef<T>, query?: Record<string, string | number>) =>
+    limit(() => ctx.transport.request<T>({ method: 'GET', path: route, query, schema, hints: { 404: JOB_NOT_FOUND_HINT } }, request));
+  /** A route Flink answers 404 for when the job has no such data (checkpoints of a batch job). */
+  const optional = <T>(reply: Promise<T>) =>
+    reply.catch((error: unknown) => {
+      if (error instanceof FlinkNotFoundError) return undefined;
+      throw error;
+    });
+
+  const details: Promise<HealthJobReply> = get(path`/jobs/${jobId}`, lazy.health('HealthJobReply'));
+  const checkpoints: Promise<CheckpointStats | undefined> = optional(
+    get(path`/jobs/${jobId}/checkpoints`, lazy.checkpoints('CheckpointStats')),
+  );
+  const checkpointConfig: Promise<CheckpointConfig | undefined> = optional(
+    get(path`/jobs/${jobId}/checkpoints/config`, lazy.checkpoints('CheckpointConfig')),
+  );
+  const exceptions: Promise<JobExceptions> = get(path`/jobs/${jobId}/exceptions`, lazy.jobs('JobExceptions'), {
+    maxExceptions: Math.max(shown, HISTORY),
+  });
+  // Awaited below; marked handled now, so an early failure (an unknown job) never goes unhandled.
+  for (const p of [checkpoints, checkpointConfig, exceptions]) p.catch(() => undefined);
+
+  const job = await details;
+  const observedAt = job.now ?? Date.now();
+  const bp = (vertexId: string) => get(`${path`/jobs/${jobId}/vertices/${vertexId}`}/backpressure`, lazy.health('BackpressureReply'));
+  // A job that does not run has no live metrics and no backpressure to read.
+  const running = job.state === 'RUNNING' ? job.vertices : [];
+  let first = running[0] ? await bp(running[0].id) : undefined;
+  if (running[0] && first?.measuredAt !== undefined && first.measuredAt < observedAt - STALE_MS) {
+    // Flink answers metrics from its last fetch and, when that is older than metrics.fetcher.update-interval,
+    // fetches anew in the background (this read's job request started one): wait briefly for it.
+    const deadline = Date.now() + FRESH_WAIT_MS;
+    while (Date.now() < deadline && (first?.measuredAt ?? 0) < observedAt - STALE_MS) {
+      await sleep(FRESH_POLL_MS, options.signal);
+      first = await bp(running[0].id);
+    }
+  }
+  const restarts = get(path`/jobs/${jobId}/metrics`, lazy.health('MetricNames')).then(async (names) => {
+    const name = restartMetric(names);
+    if (!name) return undefined;
+    const values = await get(path`/jobs/${jobId}/metrics`, lazy.health('MetricValues'), { get: name });
+    return values[name];
+  });
+  const vertices = Promise.all(
+    running.map(async (v, i) => {
+      const vertex = path`/jobs/${jobId}/vertices/${v.id}`;
+      const [backpressure, metrics] = await Promise.all([
+        i === 0 ? first : bp(v.id),
+        get(`${vertex}/subtasks/metrics`, lazy.health('MetricNames')).then((names) => {
+          const wanted = vertexMetricNames(names);
+          if (wanted.length === 0) return undefined;
+          return get(`${vertex}/subtasks/metrics`, lazy.health('AggregatedMetrics'), { get: wanted.join(','), agg: 'min,max,avg,sum' });
+        }),
+      ]);
+      return [v.id, { backpressure, metrics }] as const;
+    }),
+  );
+  const [restartCount, stats, config, history, byVertex] = await Promise.all([
+    restarts,
+    checkpoints,
+    checkpointConfig,
+    exceptions,
+    vertices,
+  ]);
+  const facts: HealthFacts = {
+    job,
+    restarts: restartCount,
+    checkpoints: stats,
+    checkpointConfig: config,
+    exceptions: history,
+    vertices: new Map(byVertex),
+  };
+  const evidence = describeHealth(facts, {
+    restartWindowMs: thresholds.restartWindowMs,
+    previous: options.previous,
+    exceptions: shown,
+    stackTraces: options.stackTraces === true,
+  });
+  return judgeHealth(evidence, thresholds);
+}
