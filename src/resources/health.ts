@@ -31,6 +31,12 @@ export interface HealthOptions extends HealthThresholds, RequestOptions {
   stackTraces?: boolean;
   /** Requests in flight at once. @default 4 */
   concurrency?: number;
+  /**
+   * Read each vertex's record rates, watermark and pending records (2 requests per vertex). `false`
+   * keeps only backpressure, busy and idle time (1 per vertex), as `flink-kit top` does.
+   * @default true
+   */
+  vertexMetrics?: boolean;
 }
 
 /** The exception history Flink keeps by default (`web.exception-history-size`): enough to count restarts in a window. */
@@ -72,12 +78,16 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
   const checkpoints: Promise<CheckpointStats | undefined> = optional(
     get(path`/jobs/${jobId}/checkpoints`, lazy.checkpoints('CheckpointStats')),
   );
-  const checkpointConfig: Promise<CheckpointConfig | undefined> = optional(
-    get(path`/jobs/${jobId}/checkpoints/config`, lazy.checkpoints('CheckpointConfig')),
-  );
-  const exceptions: Promise<JobExceptions> = get(path`/jobs/${jobId}/exceptions`, lazy.jobs('JobExceptions'), {
-    maxExceptions: Math.max(shown, HISTORY),
-  });
+  const previous = options.previous?.jobId === jobId ? options.previous : undefined;
+  // A job's checkpoint configuration does not change while it runs: an earlier report of it has it.
+  const checkpointConfig: Promise<CheckpointConfig | undefined> = previous
+    ? Promise.resolve(configOf(previous))
+    : optional(get(path`/jobs/${jobId}/checkpoints/config`, lazy.checkpoints('CheckpointConfig')));
+  // The history is read to show exceptions and to count restarts; with an earlier report and none to show, neither needs it.
+  const exceptions: Promise<JobExceptions | undefined> =
+    previous && shown === 0
+      ? Promise.resolve(undefined)
+      : get(path`/jobs/${jobId}/exceptions`, lazy.jobs('JobExceptions'), { maxExceptions: Math.max(shown, HISTORY) });
   // Awaited below; marked handled now, so an early failure (an unknown job) never goes unhandled.
   for (const p of [checkpoints, checkpointConfig, exceptions]) p.catch(() => undefined);
 
@@ -107,11 +117,13 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
       const vertex = path`/jobs/${jobId}/vertices/${v.id}`;
       const [backpressure, metrics] = await Promise.all([
         i === 0 ? first : bp(v.id),
-        get(`${vertex}/subtasks/metrics`, lazy.health('MetricNames')).then((names) => {
-          const wanted = vertexMetricNames(names);
-          if (wanted.length === 0) return undefined;
-          return get(`${vertex}/subtasks/metrics`, lazy.health('AggregatedMetrics'), { get: wanted.join(','), agg: 'min,max,avg,sum' });
-        }),
+        options.vertexMetrics === false
+          ? undefined
+          : get(`${vertex}/subtasks/metrics`, lazy.health('MetricNames')).then((names) => {
+              const wanted = vertexMetricNames(names);
+              if (wanted.length === 0) return undefined;
+              return get(`${vertex}/subtasks/metrics`, lazy.health('AggregatedMetrics'), { get: wanted.join(','), agg: 'min,max,avg,sum' });
+            }),
       ]);
       return [v.id, { backpressure, metrics }] as const;
     }),
@@ -138,4 +150,23 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
     stackTraces: options.stackTraces === true,
   });
   return judgeHealth(evidence, thresholds);
+}
+
+/** The checkpoint configuration an earlier report of the job recorded. */
+function configOf(report: HealthReport): CheckpointConfig | undefined {
+  const cp = report.checkpoints;
+  if (!cp.enabled) return undefined;
+  return {
+    mode: undefined,
+    intervalMs: cp.intervalMs,
+    timeoutMs: cp.timeoutMs,
+    minPauseMs: undefined,
+    maxConcurrent: undefined,
+    externalized: undefined,
+    deleteOnCancellation: undefined,
+    stateBackend: undefined,
+    checkpointStorage: undefined,
+    unalignedCheckpoints: undefined,
+    tolerableFailedCheckpoints: cp.tolerableFailures,
+  };
 }

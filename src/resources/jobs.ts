@@ -144,8 +144,12 @@ export class JobsResource extends Resource {
    * the Flink Kubernetes Operator's rules and Flink's backpressure levels; see {@link HealthThresholds}).
    *
    * Cost: 6 + 3 x vertices GET requests (5 + 2 x vertices before Flink has fetched the job's
-   * metrics; 6 when the job does not run), at most `concurrency` (4) at once. Metric values are as
-   * fresh as the JobManager's last fetch (`metrics.fetcher.update-interval`, 10 s).
+   * metrics; 6 when the job does not run), at most `concurrency` (4) at once. With `previous` (an
+   * earlier report of the job) the checkpoint configuration is not read again, with `exceptions: 0`
+   * too the exception history is not read, and `vertexMetrics: false` reads 1 route per vertex
+   * instead of 3: 4 + vertices (what `flink-kit top` reads per job). Metric values are as fresh as
+   * the JobManager's last fetch (`metrics.fetcher.update-interval`, 10 s); when that fetch is older,
+   * the read waits up to 3 s for the fetch it started, a few more requests.
    * @throws {@link FlinkNotFoundError} for an unknown job id.
    * @throws {@link FlinkInputError} for a bad threshold or option.
    * @example

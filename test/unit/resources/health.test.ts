@@ -132,6 +132,25 @@ describe('jobs.health() requests', () => {
     });
   });
 
+  it("top's read: with a previous report, no exceptions and no vertex metrics, 4 + vertices requests", async () => {
+    fake = fakeFlink(slowSinkRoutes());
+    const first = await fake.client.jobs.health(JOB_ID);
+    fake.seen.length = 0;
+    const next = await fake.client.jobs.health(JOB_ID, { previous: first, exceptions: 0, vertexMetrics: false });
+    expect(fake.seen.sort()).toEqual(
+      [
+        `/jobs/${JOB_ID}`,
+        `/jobs/${JOB_ID}/checkpoints`,
+        `/jobs/${JOB_ID}/metrics`,
+        `/jobs/${JOB_ID}/metrics?get=numRestarts`,
+        `/jobs/${JOB_ID}/vertices/${SOURCE_ID}/backpressure`,
+        `/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`,
+      ].sort(),
+    );
+    expect(next.checkpoints).toEqual(first.checkpoints); // the configuration carried over
+    expect(next.reasons).toEqual(first.reasons);
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     fake = fakeFlink(slowSinkRoutes());
     await fake.client.jobs.health(JOB_ID, { concurrency: 2 });
