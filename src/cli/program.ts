@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { Args, GlobalFlags } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { duration, keyValue, positiveInt } from './parse.js';
+import { duration, keyValue, positiveInt, wholeNumber } from './parse.js';
 
 /**
  * Parses argv and runs the one command asked for; only that command's module (and what it uses)
@@ -63,7 +63,7 @@ function buildProgram(state: ParseState): Command {
   );
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 error, 2 usage, 3 input, 4 not found, 5 conflict, 6 connection, 7 timeout,\n8 job failed, 9 operation failed, 10 insufficient slots, 11 doctor checks failed, 12 Kubernetes, 130 interrupted.',
+    '\nExit codes: 0 ok, 1 error, 2 usage, 3 input, 4 not found, 5 conflict, 6 connection, 7 timeout,\n8 job failed, 9 operation failed, 10 insufficient slots, 11 doctor checks failed, 12 Kubernetes,\n13 health degraded, 14 health unhealthy, 130 interrupted.',
   );
   program.hook('preAction', (_, action) => {
     const global = program.opts();
@@ -235,6 +235,51 @@ function buildProgram(state: ParseState): Command {
     .description('Flink version, TaskManagers and slots')
     .addHelpText('before', example('flink-kit cluster', 'flink-kit cluster --json | jq .slotsAvailable'))
     .action(lazy('cluster'));
+
+  const thresholds = (cmd: Command) =>
+    cmd
+      .option('--max-restarts <n>', 'restarts in the window that are still only degraded (default 64)', wholeNumber)
+      .option('--restart-window <duration>', 'the window restarts are counted over (default 2m)', duration)
+      .option(
+        '--checkpoint-age <duration>',
+        'age of the last checkpoint before CHECKPOINTS_STALLED (default: max(interval, timeout) x (tolerable failures + 2))',
+        duration,
+      )
+      .addOption(
+        new Option('--backpressure <level>', 'the backpressure level that raises BACKPRESSURE (default high)').choices(['low', 'high']),
+      )
+      .option('--watermark-lag <duration>', 'the watermark lag that raises WATERMARK_LAG (default: off)', duration);
+
+  thresholds(
+    program
+      .command('health')
+      .description(
+        "a job's health: status, reasons, restarts, checkpoints, backpressure per vertex; exit 0 healthy, 13 degraded, 14 unhealthy",
+      )
+      .argument(job, 'job id')
+      .option('-w, --watch', 'read again every --interval until the job ends (JSON lines with --json); exits with the last status')
+      .option('--interval <duration>', 'time between two reads with --watch (default 5s)', duration)
+      .option('--stack-traces', 'include the exceptions’ Java stack traces (with --json)'),
+  )
+    .addHelpText(
+      'before',
+      example(
+        'flink-kit health $JOB',
+        'flink-kit health $JOB --max-restarts 0 || echo "not healthy: exit $?"',
+        "flink-kit health $JOB --json | jq -r '.reasons[].message'",
+        "flink-kit health $JOB --watch --json | jq -c '{status, reasons: [.reasons[].code]}'",
+      ),
+    )
+    .action(lazy('health'));
+
+  thresholds(
+    program
+      .command('top')
+      .description('a live view of every running job, worst first (q quits); piped or with --json, one snapshot')
+      .option('--interval <duration>', 'time between two refreshes (default 5s)', duration),
+  )
+    .addHelpText('before', example('flink-kit top', 'flink-kit top --json | jq -r \'.[] | select(.status != "healthy") | .name\''))
+    .action(lazy('top'));
 
   program
     .command('doctor')
