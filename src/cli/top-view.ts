@@ -3,7 +3,7 @@ import { pct, statusWord } from './health-view.js';
 import { formatDuration, type Output } from './output.js';
 
 /** How many reads a sparkline shows (the newest on the right). */
-export const SPARK_SAMPLES = 20;
+export const SPARK_SAMPLES = 12;
 
 /** One job of `top`: its newest report and what earlier reads saw. */
 export interface TopRow {
@@ -51,7 +51,7 @@ export function addRead(row: TopRow | undefined, report: HealthReport): TopRow {
   return { report, checkpointMs: keep(row?.checkpointMs ?? [], cp), backpressure: keep(row?.backpressure ?? [], bp), reads };
 }
 
-const HEADER = ['STATUS', 'JOB', 'P', 'UPTIME', 'RESTARTS', 'CHECKPOINT', 'CP DURATION', 'BACKPRESSURE', 'BUSY', 'BP HISTORY'];
+const HEADER = ['STATUS', 'JOB', 'P', 'UPTIME', 'RESTARTS', 'CHECKPOINT', 'CP TOOK', 'BACKPRESSURE', 'BUSY', 'BP HISTORY'];
 
 /** The cells of one row; `spark` draws a sparkline (none when piped). */
 export function topCells(out: Output, row: TopRow, spark: (values: number[], max: number) => string): string[] {
@@ -76,7 +76,7 @@ export function topCells(out: Output, row: TopRow, spark: (values: number[], max
 
 /**
  * The live screen of `top`: a title line, then one row per job, worst first, fitted to `width`
- * columns: the job name gets what the other columns leave, and below 110 columns the two sparkline
+ * columns: the job name gets what the other columns leave, and below 120 columns the two sparkline
  * columns are left out. cli-table3 cuts what does not fit with an ellipsis.
  */
 export async function topScreen(out: Output, rows: TopRow[], title: string, width: number): Promise<string[]> {
@@ -88,9 +88,9 @@ export async function topScreen(out: Output, rows: TopRow[], title: string, widt
           { minimum: 0, maximum: max },
         )
       : '';
-  const narrow = width < 110;
-  // Widths of STATUS, JOB (0: the rest), P, UPTIME, RESTARTS, CHECKPOINT, CP DURATION, BACKPRESSURE, BUSY, BP HISTORY.
-  const widths = [13, 0, 4, 12, 11, 12, narrow ? 10 : 11 + SPARK_SAMPLES, 14, 7, narrow ? 0 : SPARK_SAMPLES + 2];
+  const narrow = width < 120;
+  // Widths of STATUS, JOB (0: the rest), P, UPTIME, RESTARTS, CHECKPOINT, CP TOOK, BACKPRESSURE, BUSY, BP HISTORY.
+  const widths = [12, 0, 3, 10, 9, 11, narrow ? 9 : 10 + SPARK_SAMPLES, 13, 6, narrow ? 0 : SPARK_SAMPLES + 1];
   const shown = HEADER.map((_, i) => i).filter((i) => !(narrow && i === 9));
   const name = Math.max(8, width - shown.reduce((sum, i) => sum + (widths[i] as number), 0) - 1);
   const table = new Table({

@@ -3,12 +3,12 @@ import { describeHealth, type HealthFacts } from '../core/health/describe.js';
 import { judgeHealth } from '../core/health/judge.js';
 import { restartMetric, vertexMetricNames } from '../core/health/metrics.js';
 import { type HealthThresholds, resolveThresholds } from '../core/health/thresholds.js';
-import { FlinkNotFoundError } from '../errors/api-errors.js';
+import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { RequestOptions } from '../options.js';
 import type { CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
-import type { HealthJobReply } from '../schemas/health.js';
+import type { BackpressureReply, HealthJobReply } from '../schemas/health.js';
 import type { HealthReport } from '../schemas/health-report.js';
 import type { JobExceptions } from '../schemas/jobs.js';
 import type { SchemaRef } from '../schemas/lazy.js';
@@ -46,6 +46,7 @@ const STALE_MS = 12_000;
 /** How long a read waits for the JobManager's fresh fetch, and how often it looks. */
 const FRESH_WAIT_MS = 3_000;
 const FRESH_POLL_MS = 200;
+const NOT_MEASURED: BackpressureReply = { measured: false, level: undefined, measuredAt: undefined, subtasks: [] };
 
 /**
  * Reads a job's health: 5 + 2 x vertices requests, 6 + 3 x vertices once Flink has metrics, plus a
@@ -93,7 +94,13 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
 
   const job = await details;
   const observedAt = job.now ?? Date.now();
-  const bp = (vertexId: string) => get(`${path`/jobs/${jobId}/vertices/${vertexId}`}/backpressure`, lazy.health('BackpressureReply'));
+  const bp = (vertexId: string): Promise<BackpressureReply> =>
+    get(`${path`/jobs/${jobId}/vertices/${vertexId}`}/backpressure`, lazy.health('BackpressureReply')).catch((error: unknown) => {
+      // Flink 1.20 sometimes fails the route with 500 "No value present" (NoSuchElementException) while
+      // a subtask's metrics are incomplete in its store: unmeasured for this read, not a failed read.
+      if (error instanceof FlinkApiError && error.status === 500) return NOT_MEASURED;
+      throw error;
+    });
   // A job that does not run has no live metrics and no backpressure to read.
   const running = job.state === 'RUNNING' ? job.vertices : [];
   let first = running[0] ? await bp(running[0].id) : undefined;

@@ -88,7 +88,8 @@ async function live(cli: Cli, flink: FlinkClient, thresholds: HealthOptions, int
         problem = '';
       } catch (error) {
         if (signal.aborted) break;
-        problem = cli.out.style('red', `could not read: ${(error as Error).message}`);
+        const width = process.stdout.columns || 100;
+        problem = cli.out.style('red', [...`could not read: ${(error as Error).message.split('\n')[0]}`].slice(0, width).join(''));
       }
       const counts = [...rows.values()].map((r) => r.report.status);
       const title = `flink-kit top  ${flink.url}  ${rows.size} job${rows.size === 1 ? '' : 's'}: ${counts.filter((s) => s === 'unhealthy').length} unhealthy, ${counts.filter((s) => s === 'degraded').length} degraded  every ${interval / 1000} s  q quits`;

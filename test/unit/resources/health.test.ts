@@ -48,7 +48,12 @@ function fakeFlink(routes: Record<string, Route>) {
       const handler = routes[route];
       if (!handler) return { statusCode: 404, data: { errors: [`Not found: ${route}`] } };
       const body = handler(url.searchParams);
-      return body instanceof Response ? { statusCode: body.status, data: { errors: ['gone'] } } : { statusCode: 200, data: body as object };
+      if (!(body instanceof Response)) return { statusCode: 200, data: body as object };
+      const errors =
+        body.status === 500
+          ? ['Internal server error.', '<Exception on server side:\njava.util.NoSuchElementException: No value present\n>']
+          : ['gone'];
+      return { statusCode: body.status, data: { errors } };
     })
     .persist();
   const client = new FlinkClient({ url: ORIGIN, dispatcher: agent, retry: false });
@@ -200,6 +205,13 @@ describe('jobs.health() requests', () => {
       }),
     );
     expect((await fake.client.jobs.health(JOB_ID)).checkpoints).toEqual({ enabled: false, completed: 0, failed: 0, inProgress: 0 });
+  });
+
+  it("the backpressure route's 500 (Flink 1.20: NoSuchElementException while a subtask's metrics are incomplete) reads as not measured", async () => {
+    fake = fakeFlink(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => new Response(null, { status: 500 }) }));
+    const report = await fake.client.jobs.health(JOB_ID);
+    expect(report.vertices[1]).not.toHaveProperty('backpressure');
+    expect(report.vertices[0]?.backpressure?.level).toBe('high');
   });
 
   it('an unknown job is a FlinkNotFoundError, with no unhandled rejection from the requests started alongside', async () => {
