@@ -14,7 +14,7 @@ export type { HealthEvidence } from './core/health/describe.js';
 export { judgeHealth } from './core/health/judge.js';
 export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './core/health/thresholds.js';
 export * from './errors/index.js';
-export type { ClientOptions, RequestOptions, RetryOptions, TlsOptions } from './options.js';
+export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
 export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';

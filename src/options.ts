@@ -59,7 +59,15 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Defaults applied by the client. */
+/**
+ * Defaults applied by the client: the URL when neither `url` nor `FLINK_URL` gives one, the
+ * per-attempt request timeout, and the retry settings.
+ * @example
+ * ```ts
+ * import { DEFAULTS, FlinkClient } from 'flink-kit';
+ * const flink = new FlinkClient({ url: process.env.JOBMANAGER_URL || DEFAULTS.url });
+ * ```
+ */
 export const DEFAULTS = {
   url: 'http://127.0.0.1:8081',
   timeoutMs: 30_000,

@@ -1,6 +1,5 @@
-import type { FlinkClient } from '../client.js';
-import type { KubernetesConnectOptions } from '../kube/connect.js';
-import { DEFAULTS } from '../options.js';
+import type { FlinkClient } from '../index.js';
+import type { KubernetesConnectOptions } from '../kube/index.js';
 
 /** The global connection flags. */
 export interface ConnectFlags {
@@ -44,18 +43,18 @@ export async function connect(flags: ConnectFlags): Promise<Connection> {
     source = 'FLINK_URL';
   }
   if (!url) {
-    const { findDetachedCluster } = await import('../local/detached.js');
+    const { findDetachedCluster } = await import('../local/index.js');
     const local = findDetachedCluster();
     if (local?.running) {
       url = local.url;
       source = 'local cluster';
     }
   }
+  const { DEFAULTS, FlinkClient } = await import('../index.js');
   if (!url) {
     url = DEFAULTS.url;
     source = 'default';
   }
-  const { FlinkClient } = await import('../client.js');
   const flink = new FlinkClient({ url });
   return { flink, url: flink.url, source, close: () => flink.close() };
 }

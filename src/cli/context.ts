@@ -1,19 +1,13 @@
-import type { FlinkClient } from '../client.js';
-import { type ConnectFlags, type Connection, connect } from './connect.js';
+import type { FlinkClient } from '../index.js';
+import { type Connection, connect } from './connect.js';
+import type { ArgsOf, CommandName, FlagsOf, GlobalFlags } from './definitions.js';
 import { Output } from './output.js';
 
-/** A command module: `src/cli/commands/<name>.ts` default-exports one of these. */
-export type CommandRun = (cli: Cli, args: Args, flags: Record<string, unknown>) => Promise<number | undefined>;
-
-/** Positional arguments as declared: a string, `undefined` for an optional one not given, a list for variadic ones. */
-export type Args = readonly (string | string[] | undefined)[];
-
-/** Global flags, as commander parses them (the connection flags: `--url`, `--k8s`, `--namespace`, …). */
-export interface GlobalFlags extends ConnectFlags {
-  json?: boolean;
-  verbose?: boolean;
-  timeout?: number;
-}
+/**
+ * What the module of command `N` (`src/cli/commands/<name>.ts`) default-exports: it gets the
+ * context, the arguments and the options as `definitions.ts` declares them, and returns the exit code.
+ */
+export type CommandRun<N extends CommandName> = (cli: Cli, args: ArgsOf<N>, flags: FlagsOf<N>) => Promise<number>;
 
 /** What every command gets: output, the global flags, the client (connected on first use), Ctrl-C. */
 export class Cli {
@@ -21,12 +15,15 @@ export class Cli {
   readonly flags: GlobalFlags;
   /** Aborted by Ctrl-C (SIGINT) or SIGTERM. */
   readonly signal: AbortSignal;
+  /** The program arguments given after `--` (for the job: `run` and `upgrade` append them to their `[args...]`). */
+  readonly afterDash: readonly string[];
   /** The connection, once a command asked for the client. */
   connection: Connection | undefined;
 
-  constructor(flags: GlobalFlags, signal: AbortSignal) {
+  constructor(flags: GlobalFlags, signal: AbortSignal, afterDash: readonly string[] = []) {
     this.flags = flags;
     this.signal = signal;
+    this.afterDash = afterDash;
     this.out = new Output({ json: flags.json === true, verbose: flags.verbose === true });
   }
 

@@ -4,7 +4,7 @@
  */
 
 /** Exit codes of `flink-kit`, by what went wrong. */
-export const EXIT = {
+export const EXIT = Object.freeze({
   /** Success. */
   ok: 0,
   /** Any other error: Flink answered with an error status, an unexpected reply, the local cluster failed, Node.js too old. */
@@ -39,21 +39,66 @@ export const EXIT = {
   interrupted: 130,
   /** A bug in flink-kit (an error that is not a FlinkError). */
   internal: 70,
-} as const;
+});
 
-const BY_CLASS: Record<string, number> = {
-  InsufficientSlotsError: EXIT.insufficientSlots,
-  FlinkJobFailedError: EXIT.jobFailed,
-  FlinkUpgradeError: EXIT.operationFailed,
-  FlinkOperationError: EXIT.operationFailed,
-  FlinkNotFoundError: EXIT.notFound,
-  FlinkConflictError: EXIT.conflict,
-  FlinkConnectionError: EXIT.connection,
-  FlinkTimeoutError: EXIT.timeout,
-  FlinkInputError: EXIT.input,
-  FlinkKubernetesError: EXIT.kubernetes,
-  FlinkError: EXIT.error,
+/** The name of an exit code, a key of {@link EXIT}. */
+export type ExitName = keyof typeof EXIT;
+
+/** A short label per exit code, for `flink-kit --help` and the README's table. */
+export const EXIT_LABEL: Readonly<Record<ExitName, string>> = {
+  ok: 'ok',
+  error: 'error',
+  usage: 'usage',
+  input: 'input',
+  notFound: 'not found',
+  conflict: 'conflict',
+  connection: 'connection',
+  timeout: 'timeout',
+  jobFailed: 'job failed',
+  operationFailed: 'operation failed',
+  insufficientSlots: 'insufficient slots',
+  checksFailed: 'doctor checks failed',
+  kubernetes: 'Kubernetes',
+  degraded: 'health degraded',
+  unhealthy: 'health unhealthy',
+  interrupted: 'interrupted',
+  internal: 'bug in flink-kit',
 };
+
+/** Every exit code with its name and label, lowest code first. */
+export function exitCodes(): Array<{ name: ExitName; code: number; label: string }> {
+  return Object.keys(EXIT)
+    .filter((name): name is ExitName => Object.hasOwn(EXIT, name))
+    .map((name) => ({ name, code: EXIT[name], label: EXIT_LABEL[name] }))
+    .sort((a, b) => a.code - b.code);
+}
+
+/** `Exit codes: 0 ok, 1 error, …` for the end of `flink-kit --help`, wrapped at `width` columns. */
+export function exitCodeHelp(width = 100): string {
+  const lines = ['Exit codes:'];
+  const all = exitCodes();
+  all.forEach(({ code, label }, i) => {
+    const item = `${code} ${label}${i === all.length - 1 ? '.' : ','}`;
+    const last = lines.length - 1;
+    if (`${lines[last]} ${item}`.length > width) lines.push(item);
+    else lines[last] = `${lines[last]} ${item}`;
+  });
+  return lines.join('\n');
+}
+
+const BY_CLASS = new Map<string, number>([
+  ['InsufficientSlotsError', EXIT.insufficientSlots],
+  ['FlinkJobFailedError', EXIT.jobFailed],
+  ['FlinkUpgradeError', EXIT.operationFailed],
+  ['FlinkOperationError', EXIT.operationFailed],
+  ['FlinkNotFoundError', EXIT.notFound],
+  ['FlinkConflictError', EXIT.conflict],
+  ['FlinkConnectionError', EXIT.connection],
+  ['FlinkTimeoutError', EXIT.timeout],
+  ['FlinkInputError', EXIT.input],
+  ['FlinkKubernetesError', EXIT.kubernetes],
+  ['FlinkError', EXIT.error],
+]);
 
 /**
  * The exit code for an error: the nearest class on its prototype chain that has one (so subclasses
@@ -61,9 +106,9 @@ const BY_CLASS: Record<string, number> = {
  */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof Error && error.name === 'AbortError') return EXIT.interrupted;
-  for (let proto = error; proto !== null && typeof proto === 'object'; proto = Object.getPrototypeOf(proto)) {
-    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
-    if (name !== undefined && Object.hasOwn(BY_CLASS, name)) return BY_CLASS[name] as number;
+  for (let proto: unknown = error; typeof proto === 'object' && proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const code = Object.hasOwn(proto, 'constructor') ? BY_CLASS.get(proto.constructor.name) : undefined;
+    if (code !== undefined) return code;
   }
   return EXIT.internal;
 }

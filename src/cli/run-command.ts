@@ -1,17 +1,13 @@
-import type { Args, CommandRun, GlobalFlags } from './context.js';
+import type { Cli } from './context.js';
+import type { GlobalFlags } from './definitions.js';
 import { EXIT } from './exit-codes.js';
 
 /**
- * Runs one command: imports its module, gives it the context (output, flags, the client, an abort
- * signal for Ctrl-C and SIGTERM), reports its error, and always releases the connection.
- * Returns the exit code.
+ * Runs one command: gives it the context (output, flags, the client, an abort signal for Ctrl-C and
+ * SIGTERM, the program arguments after `--`), reports its error, and always releases the
+ * connection. Returns the exit code.
  */
-export async function runCommand(
-  name: string,
-  sub: string | undefined,
-  args: Args,
-  flags: GlobalFlags & Record<string, unknown>,
-): Promise<number> {
+export async function runCommand(flags: GlobalFlags, afterDash: readonly string[], run: (cli: Cli) => Promise<number>): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -21,11 +17,9 @@ export async function runCommand(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const { Cli } = await import('./context.js');
-  const cli = new Cli(flags, controller.signal);
+  const cli = new Cli(flags, controller.signal, afterDash);
   try {
-    const module = (await import(`./commands/${name}.js`)) as { default: CommandRun; [sub: string]: CommandRun };
-    const run = sub === undefined ? module.default : (module[sub] as CommandRun);
-    return (await run(cli, args, flags)) ?? EXIT.ok;
+    return await run(cli);
   } catch (error) {
     const { reportError } = await import('./report-error.js');
     return reportError(cli, error);

@@ -51,7 +51,8 @@ export function addRead(row: TopRow | undefined, report: HealthReport): TopRow {
   return { report, checkpointMs: keep(row?.checkpointMs ?? [], cp), backpressure: keep(row?.backpressure ?? [], bp), reads };
 }
 
-const HEADER = ['STATUS', 'JOB', 'P', 'UPTIME', 'RESTARTS', 'CHECKPOINT', 'CP TOOK', 'BACKPRESSURE', 'BUSY', 'BP HISTORY'];
+/** The columns of `top`. */
+export const TOP_HEADER = ['STATUS', 'JOB', 'P', 'UPTIME', 'RESTARTS', 'CHECKPOINT', 'CP TOOK', 'BACKPRESSURE', 'BUSY', 'BP HISTORY'];
 
 /** The cells of one row; `spark` draws a sparkline (none when piped). */
 export function topCells(out: Output, row: TopRow, spark: (values: number[], max: number) => string): string[] {
@@ -91,11 +92,11 @@ export async function topScreen(out: Output, rows: TopRow[], title: string, widt
   const narrow = width < 120;
   // Widths of STATUS, JOB (0: the rest), P, UPTIME, RESTARTS, CHECKPOINT, CP TOOK, BACKPRESSURE, BUSY, BP HISTORY.
   const widths = [12, 0, 3, 10, 9, 11, narrow ? 9 : 10 + SPARK_SAMPLES, 13, 6, narrow ? 0 : SPARK_SAMPLES + 1];
-  const shown = HEADER.map((_, i) => i).filter((i) => !(narrow && i === 9));
-  const name = Math.max(8, width - shown.reduce((sum, i) => sum + (widths[i] as number), 0) - 1);
+  const shown = TOP_HEADER.map((_, i) => i).filter((i) => !(narrow && i === 9));
+  const name = Math.max(8, width - shown.reduce((sum, i) => sum + (widths[i] ?? 0), 0) - 1);
   const table = new Table({
-    head: shown.map((i) => out.style('bold', HEADER[i] as string)),
-    colWidths: shown.map((i) => (i === 1 ? name : (widths[i] as number))),
+    head: shown.map((i) => out.style('bold', TOP_HEADER[i] ?? '')),
+    colWidths: shown.map((i) => (i === 1 ? name : (widths[i] ?? 0))),
     wordWrap: false,
     truncate: '…',
     chars: BORDERLESS,
@@ -103,7 +104,7 @@ export async function topScreen(out: Output, rows: TopRow[], title: string, widt
   });
   for (const row of sortWorstFirst(rows)) {
     const cells = topCells(out, row, narrow ? () => '' : spark);
-    table.push(shown.map((i) => cells[i] as string));
+    table.push(shown.map((i) => cells[i] ?? ''));
   }
   const lines = [
     [...title].slice(0, width).join(''),
@@ -140,5 +141,3 @@ const BORDERLESS = Object.fromEntries(
 export function snapshotRows(out: Output, rows: TopRow[]): string[][] {
   return sortWorstFirst(rows).map((row) => topCells(out, row, () => '').map((c) => c.trim()));
 }
-
-export { HEADER as TOP_HEADER };

@@ -1,4 +1,4 @@
-import type { UploadProgress } from '../transport/multipart.js';
+import type { UploadProgress } from '../index.js';
 import { formatBytes, isInteractive } from './output.js';
 
 /** A spinner line on stderr while something is awaited. */

@@ -1,7 +1,8 @@
 import { FlinkKubernetesError } from '../errors/kube-errors.js';
 import type { CheckStatus, DoctorCheck, DoctorReport, DoctorSection } from '../workflows/doctor.js';
 import type { KubernetesConnectOptions } from './connect.js';
-import { type DescribeSeams, describe, type FlinkOnKubernetes, type FlinkOnKubernetesProblemKind, type FlinkPod } from './describe.js';
+import { type DescribeSeams, describe, type FlinkOnKubernetes } from './describe.js';
+import type { FlinkOnKubernetesProblemKind, FlinkPod } from './problems.js';
 
 /** How serious each finding of describe is for `doctor`: only what stops Flink from working fails. */
 const STATUS: Record<FlinkOnKubernetesProblemKind, CheckStatus> = {
@@ -99,7 +100,20 @@ export function kubernetesDoctorSection(options: KubernetesConnectOptions = {}):
  * `doctor`'s report when Flink cannot be reached on Kubernetes because no JobManager pod is Ready
  * (`connectKubernetes` threw `no-ready-pod`): the REST check fails, and the pod checks say why
  * (CrashLoopBackOff, Pending, restarts, scaled to zero). What `flink-kit doctor --k8s` prints then.
- * @internal
+ * @example
+ * ```ts
+ * import { doctor } from 'flink-kit';
+ * import { connectKubernetes, doctorWithoutJobManager, FlinkKubernetesError, kubernetesDoctorSection } from 'flink-kit/kube';
+ * const options = { namespace: 'flink' };
+ * const report = await connectKubernetes(options).then(
+ *   (conn) => doctor(conn.client, { sections: [kubernetesDoctorSection(options)] }).finally(() => conn.close()),
+ *   (error) => {
+ *     if (error instanceof FlinkKubernetesError && error.reason === 'no-ready-pod') return doctorWithoutJobManager(options, error);
+ *     throw error;
+ *   },
+ * );
+ * for (const c of report.checks) console.log(c.status, c.summary);
+ * ```
  */
 export async function doctorWithoutJobManager(options: KubernetesConnectOptions, error: FlinkKubernetesError): Promise<DoctorReport> {
   const unreachable = () => Promise.reject(new Error('no JobManager pod is Ready'));

@@ -10,8 +10,9 @@ import { describe, type FlinkOnKubernetes } from './describe.js';
 
 export { FlinkKubernetesError, type KubernetesErrorReason } from '../errors/kube-errors.js';
 export type { KubernetesConnection, KubernetesConnectOptions, KubernetesMode } from './connect.js';
-export type { FlinkOnKubernetes, FlinkOnKubernetesProblem, FlinkOnKubernetesProblemKind, FlinkPod, FlinkView } from './describe.js';
-export { kubernetesChecks, kubernetesDoctorSection } from './doctor.js';
+export type { FlinkOnKubernetes } from './describe.js';
+export { doctorWithoutJobManager, kubernetesChecks, kubernetesDoctorSection } from './doctor.js';
+export type { FlinkOnKubernetesProblem, FlinkOnKubernetesProblemKind, FlinkPod, FlinkView } from './problems.js';
 export type { KubernetesService } from './service.js';
 
 /**

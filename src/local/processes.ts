@@ -3,8 +3,8 @@ import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FlinkError } from '../errors/flink-error.js';
-import { tail } from './artifacts.js';
 import { JAVA17_FLAGS } from './config.js';
+import { tail } from './file-tail.js';
 import { runTool } from './tools.js';
 
 /** How to start Flink's JVMs. */

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
-import { defaultCacheDir, fetchFlinkJar, MAVEN_CENTRAL, parseVersionRequest, resolveFlinkLib, tail } from './artifacts.js';
+import { tail } from './file-tail.js';
+import { resolveFlinkLib } from './flink-lib.js';
+import { parseVersionRequest } from './flink-versions.js';
+import { fetchFlinkJar } from './maven-jars.js';
+import { type MavenSettings, mavenSettings } from './maven-settings.js';
 import { checkMaven, jdkTool, runTool } from './tools.js';
 
 /**
@@ -77,14 +81,11 @@ export interface BuildTestJobOptions {
  */
 export async function buildTestJob(name: TestJobName, options: BuildTestJobOptions): Promise<string> {
   checkTestJobName(name);
-  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const repository = options.mavenRepository ?? MAVEN_CENTRAL;
-  const mvn = options.mvn ?? 'mvn';
-  const log = options.log ?? (() => {});
+  const maven = mavenSettings(options);
   const request = parseVersionRequest(options.flinkVersion);
-  await checkMaven(mvn);
-  const { version, lib } = await resolveFlinkLib(request, { cacheDir, repository, mvn, log });
-  const dir = await buildTestJobs({ version, classpath: [join(lib, '*')], cacheDir, repository, mvn, javaHome: options.javaHome, log });
+  await checkMaven(maven.mvn);
+  const { version, lib } = await resolveFlinkLib(request, maven);
+  const dir = await buildTestJobs({ ...maven, version, classpath: [join(lib, '*')], javaHome: options.javaHome });
   return join(dir, `${name}.jar`);
 }
 
@@ -95,15 +96,11 @@ export function checkTestJobName(name: string): asserts name is TestJobName {
 }
 
 /** What compiling the test jobs needs: the Flink version and a classpath holding its jars. */
-export interface TestJobBuild {
+export interface TestJobBuild extends MavenSettings {
   version: string;
   /** Compile classpath entries (`<lib>/*` globs allowed). */
   classpath: string[];
-  cacheDir: string;
-  repository: string;
-  mvn: string;
   javaHome?: string | undefined;
-  log: (line: string) => void;
 }
 
 /** Bumped when the way jars are built changes, so cached jars of an older build are not reused. */

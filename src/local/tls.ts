@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlinkError } from '../errors/flink-error.js';
-import { tail } from './artifacts.js';
+import { tail } from './file-tail.js';
 import { runTool } from './tools.js';
 
 /** PEM material for clients of a local cluster with TLS (`local.tls`). */

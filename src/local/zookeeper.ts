@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
-import { fileTail } from './artifacts.js';
+import { fileTail } from './file-tail.js';
 import { type FlinkProcess, type JvmSetup, startJvm, stopJvm } from './processes.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The built `flink-kit` binary as a child process (piped, so not a TTY), for tests of what a user
- * sees: exit code, stdout, stderr. The CLI imports each command with a variable dynamic import,
- * which only the built code (not vitest's transform of the sources) can run.
+ * sees of the package as published: exit code, stdout, stderr. Unit tests run the CLI from the
+ * sources in their own process instead (`cli-in-process.ts`).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

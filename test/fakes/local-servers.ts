@@ -2,14 +2,11 @@
  * Real servers on 127.0.0.1 (port 0) for tests where the transport itself matters: refused
  * connections, raw TCP peers that are not HTTP (Flink's RPC port), HTML pages and TLS.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent } from 'undici';
+import { certificate, type Pem } from './certificates.ts';
 
 /** A running server and how to stop it. */
 export interface LocalServer {
@@ -89,37 +86,21 @@ export async function closedPort(): Promise<number> {
   return server.port;
 }
 
-/** A fresh self-signed key and certificate for 127.0.0.1, made with openssl in a temp dir. */
-export function selfSignedCert(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'flink-kit-tls-'));
-  try {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-days',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A fresh self-signed key and certificate for 127.0.0.1. */
+export function selfSignedCert(): Pem {
+  return certificate({ subject: '/CN=127.0.0.1', altNames: ['IP:127.0.0.1'] });
+}
+
+/** Whether a TCP connection to `host`:`port` is accepted. */
+export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleJar } from '../../src/local/index.ts';
 import { freePort } from '../../src/local/processes.ts';
@@ -72,6 +73,21 @@ function lines(child: ChildProcess): AsyncIterable<string> {
       }
     }
   })();
+}
+
+/**
+ * Runs `flink-kit doctor` until its report satisfies `done`, for at most `timeoutMs`; returns that
+ * report. Fails with the last report when the deadline passes first.
+ */
+async function doctorUntil(done: (r: Run) => boolean, what: string, timeoutMs = 90_000): Promise<Run> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await cli(['doctor']);
+    if (done(r)) return r;
+    if (Date.now() > deadline)
+      throw new Error(`waited ${timeoutMs} ms for ${what}; the last report (exit ${r.code}):\n${r.stdout}${r.stderr}`);
+    await sleep(250); // the pause between two looks, not the condition
+  }
 }
 
 const exited = (child: ChildProcess) =>
@@ -346,11 +362,7 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
 
   it('doctor fails on a restarting job, with its root cause (with checkpoints on, a failing job restarts forever)', async () => {
     const started = await json<{ jobId: string }>(['run', wordCount, '--detached', '--', '--input', join(work, 'missing')]);
-    let r: Run = { code: -1, stdout: '', stderr: '' };
-    for (let i = 0; i < 60 && r.code !== 11; i++) {
-      r = await cli(['doctor']);
-      if (r.code !== 11) await new Promise((s) => setTimeout(s, 1_000));
-    }
+    const r = await doctorUntil((d) => d.code === 11 && /is (RESTARTING|FAILING)/.test(d.stdout), 'doctor to report the restarting job');
     expect(r.code).toBe(11);
     expect(r.stdout).toMatch(new RegExp(`fail +job ${started.jobId} \\(WordCount\\) is (RESTARTING|FAILING): FileNotFoundException`));
     expect(r.stdout).toContain(`fix: see \`flink-kit exceptions ${started.jobId}\``);
@@ -362,11 +374,7 @@ describe(`the flink-kit CLI on a real cluster (Flink ${FLINK_VERSION})`, () => {
     const state = JSON.parse(readFileSync(ENV['FLINK_KIT_LOCAL_STATE'] as string, 'utf8')) as { jvms: { id: string; pid: number }[] };
     for (const tm of state.jvms.filter((j) => j.id !== 'jobmanager')) process.kill(tm.pid, 'SIGKILL');
     // The JobManager notices within heartbeat.timeout (5 s here).
-    let r: Run = { code: -1, stdout: '', stderr: '' };
-    for (let i = 0; i < 60 && r.code !== 11; i++) {
-      r = await cli(['doctor']);
-      if (r.code !== 11) await new Promise((s) => setTimeout(s, 1_000));
-    }
+    const r = await doctorUntil((d) => d.code === 11 && /no TaskManager is registered/.test(d.stdout), 'doctor to report no TaskManager');
     expect(r.code).toBe(11);
     expect(r.stdout).toMatch(/fail +no TaskManager is registered/);
     expect(r.stdout).toMatch(/fix: .*jobmanager\.rpc\.address/);

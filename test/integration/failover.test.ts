@@ -6,13 +6,13 @@ import { poll } from '../../src/core/poll.ts';
 import { FlinkApiError, FlinkConnectionError, FlinkInputError, FlinkOperationError, isFlinkError } from '../../src/errors/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
+import { pidsMentioning } from '../fakes/processes.ts';
 import {
   completedOnDisk,
   counterCounts,
   counterRecords,
   exactlyOnceAfterRestores,
   FLINK_VERSION,
-  jvmPids,
   retainedCheckpointsKey,
   startTestCluster,
   waitForCounterProgress,
@@ -236,12 +236,12 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
   });
 
   it('a second JobManager, or a kill with none running, is refused; stop() leaves no JVM (ZooKeeper included) and no temp dir', async () => {
-    expect(jvmPids(cluster.workDir).length).toBe(4); // ZooKeeper, a JobManager, 2 TaskManagers
+    expect(pidsMentioning(cluster.workDir).length).toBe(4); // ZooKeeper, a JobManager, 2 TaskManagers
     await expect(cluster.startJobManager()).rejects.toThrow(FlinkInputError);
     await cluster.killJobManager();
     await expect(cluster.killJobManager()).rejects.toThrow('no JobManager is running; startJobManager() starts one');
     await cluster.stop();
-    expect(jvmPids(cluster.workDir)).toEqual([]);
+    expect(pidsMentioning(cluster.workDir)).toEqual([]);
     expect(existsSync(cluster.workDir)).toBe(false);
   });
 });

@@ -20,12 +20,12 @@ import {
   FlinkNotFoundError,
   FlinkOperationError,
   FlinkTimeoutError,
-  isFlinkError,
 } from '../../src/errors/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import { freePort } from '../../src/local/processes.ts';
 import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
 import { TERMINAL_JOB_STATES } from '../../src/schemas/job-states.ts';
+import { caught } from '../fakes/caught.ts';
 import { ensureBuilt, runCli } from '../fakes/cli-process.ts';
 import { FaultProxy } from '../fakes/fault-proxy.ts';
 import { cancelAll, completedOnDisk, FLINK_VERSION, filesBelow, retainedCheckpointsKey, startTestCluster } from './support.ts';
@@ -348,21 +348,7 @@ async function refused<E extends FlinkError>(
   withinMs = 120_000,
 ): Promise<E> {
   const before = await snapshot();
-  const hung = Symbol('hung');
-  const outcome = await Promise.race([
-    call().then(
-      (value) => ({ resolved: true as const, value }),
-      (error: unknown) => ({ resolved: false as const, error }),
-    ),
-    new Promise<typeof hung>((resolve) => setTimeout(() => resolve(hung), withinMs).unref()),
-  ]);
-  if (outcome === hung) expect.fail(`no answer within ${withinMs} ms`);
-  if (outcome.resolved) expect.fail(`the call succeeded: ${JSON.stringify(outcome.value)}`);
-  const error = outcome.error;
-  expect(isFlinkError(error), String(error)).toBe(true);
-  expect(error).toBeInstanceOf(type);
-  expect((error as Error).message).toMatch(advice);
-  expect((error as Error).message).not.toMatch(/\n\s+at |\tat |Caused by:/);
+  const error = await caught(call, type, { advice, withinMs });
   await poll(
     async () => {
       const after = await snapshot();
@@ -372,7 +358,7 @@ async function refused<E extends FlinkError>(
     },
     { what: 'jars, running jobs and uploads as before the bad input', timeoutMs: 15_000 },
   );
-  return error as E;
+  return error;
 }
 
 describe(`bad input that real Flink refuses (Flink ${FLINK_VERSION})`, () => {

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkClient } from '../../src/client.ts';
+import { poll } from '../../src/core/poll.ts';
 import { FlinkApiError, FlinkInputError, FlinkNotFoundError, InsufficientSlotsError } from '../../src/errors/index.ts';
 import { newFlinkId } from '../../src/internal/ids.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
-import { FLINK_VERSION, settledOutput, startTestCluster, stdoutOfAll, wordCounts } from './support.ts';
+import { FLINK_VERSION, recordsRead, startTestCluster, stdoutOfAll, wordCountOutput, wordCounts } from './support.ts';
 
 describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let cluster: LocalCluster;
@@ -17,8 +18,14 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
   let jarId: string;
 
   beforeAll(async () => {
-    // A small upload limit so the over-limit row needs only an 11 MiB jar.
-    cluster = await startTestCluster({ config: { 'rest.server.max-content-length': 10 * 1024 * 1024 } });
+    cluster = await startTestCluster({
+      config: {
+        // A small upload limit so the over-limit row needs only an 11 MiB jar.
+        'rest.server.max-content-length': 10 * 1024 * 1024,
+        // A running job's record counts in /jobs/:id are at most 1 s old (default 10 s).
+        'metrics.fetcher.update-interval': 1000,
+      },
+    });
     flink = cluster.client;
     wordCountJar = await cluster.testJobJar('word-count');
     jarId = (await flink.jars.upload(wordCountJar)).id;
@@ -43,7 +50,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
       // The source is parallel too (fromSequence), so every vertex runs at the requested parallelism.
       expect(job.vertices.length).toBeGreaterThan(1);
       expect(job.vertices.every((v) => v.parallelism === parallelism)).toBe(true);
-      const counts = wordCounts(await settledOutput(flink, before));
+      const counts = wordCounts(await wordCountOutput(flink, before, jobId));
       // The job's built-in text: the final counts do not depend on parallelism.
       expect(counts.get('the')).toBe(9);
       expect(counts.get('count')).toBe(4);
@@ -81,7 +88,16 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
       return;
     }
     const { jobId } = await flink.submit({ jar, parallelism: 2, until: 'RUNNING' });
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Records reached every vertex after the source: the job processes, and still runs.
+    await poll(
+      async () => {
+        const read = await recordsRead(flink, jobId);
+        return read.slice(1).every((n) => n > 0)
+          ? { done: true, value: undefined }
+          : { done: false, seen: `records read per vertex: ${read.join(', ')}` };
+      },
+      { what: 'records to reach every vertex of TopSpeedWindowing', timeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
+    );
     expect(await flink.jobs.status(jobId)).toBe('RUNNING');
     await flink.jobs.cancel(jobId);
     await flink.jobs.waitFor(jobId, { until: 'CANCELED' });

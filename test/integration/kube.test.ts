@@ -16,7 +16,9 @@ import { FlinkKubernetesError } from '../../src/errors/kube-errors.ts';
 import { connectKubernetes, describeFlinkOnKubernetes, type KubernetesConnection } from '../../src/kube/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import { caught } from '../fakes/caught.ts';
-import { buildKubeLab, connectionsTo, type KubeLab, manifest, pidsMentioning, startKubeLab } from '../kube-lab/lab.ts';
+import { canConnect } from '../fakes/local-servers.ts';
+import { pidsMentioning } from '../fakes/processes.ts';
+import { buildKubeLab, connectionsTo, type KubeLab, manifest, startKubeLab } from '../kube-lab/lab.ts';
 import { type Relay, startRelay } from '../kube-lab/relay.ts';
 import { kubeCliTests, readyFor } from './kube-cli.ts';
 import { continuousWordCountArgs, FLINK_VERSION, startTestCluster, wordInputDir } from './support.ts';
@@ -222,10 +224,10 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
     const external = Object.values(networkInterfaces())
       .flat()
       .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-    if (external) expect(await reachable(port, external)).toBe(false);
+    if (external) expect(await canConnect(port, external)).toBe(false);
     expect(connectionsTo(lab.kwokPort)).toBeGreaterThan(0); // the API server proxies the stream to kwok
     await conn.close();
-    expect(await reachable(port, '127.0.0.1')).toBe(false);
+    expect(await canConnect(port, '127.0.0.1')).toBe(false);
     // Every stream is gone up to the "kubelet": the API server holds no connection to kwok. (kwok
     // itself keeps its side to the target open until the target closes, so the relay is no measure.)
     await poll(
@@ -343,14 +345,3 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
     expect(stdout).toMatch(/WordCount [0-9a-f]{32} FINISHED in \d+ ms; parallelism per vertex: 1, 2/);
   });
 });
-
-function reachable(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestJob, type LocalCluster } from '../../src/local/index.ts';
 import { jdkTool } from '../../src/local/tools.ts';
-import { FLINK_VERSION, jvmPids, startTestCluster } from './support.ts';
+import { pidsMentioning } from '../fakes/processes.ts';
+import { FLINK_VERSION, startTestCluster } from './support.ts';
 
 describe(`local cluster (Flink ${FLINK_VERSION})`, () => {
   let cluster: LocalCluster;
@@ -72,9 +73,9 @@ describe(`local cluster (Flink ${FLINK_VERSION})`, () => {
   });
 
   it('stop() kills every JVM and removes the work dir', async () => {
-    expect(jvmPids(cluster.workDir)).toHaveLength(3); // 1 JobManager + 2 TaskManagers
+    expect(pidsMentioning(cluster.workDir)).toHaveLength(3); // 1 JobManager + 2 TaskManagers
     await cluster.stop();
-    expect(jvmPids(cluster.workDir)).toEqual([]);
+    expect(pidsMentioning(cluster.workDir)).toEqual([]);
     expect(existsSync(cluster.workDir)).toBe(false);
     await cluster.stop(); // a second stop is harmless
   });

@@ -4,20 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkError, FlinkInputError } from '../../src/errors/index.ts';
-import { defaultCacheDir } from '../../src/local/artifacts.ts';
-import { FLINK_VERSION, jvmPids, startTestCluster } from './support.ts';
+import { defaultCacheDir } from '../../src/local/cache-dir.ts';
+import { caught } from '../fakes/caught.ts';
+import { pidsMentioning } from '../fakes/processes.ts';
+import { FLINK_VERSION, startTestCluster } from './support.ts';
 
 /** Runs `start`, expects it to throw, and checks that no JVM of `workDir` survived. */
 async function failsCleanly(workDir: string, start: () => Promise<unknown>): Promise<FlinkError> {
-  const error = await start().then(
-    () => {
-      throw new Error('expected startLocalCluster to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FlinkError);
-  expect(jvmPids(workDir)).toEqual([]);
-  return error as FlinkError;
+  const error = await caught(start, FlinkError);
+  expect(pidsMentioning(workDir)).toEqual([]);
+  return error;
 }
 
 describe(`local cluster bad input (Flink ${FLINK_VERSION})`, () => {
@@ -102,7 +98,7 @@ describe(`local cluster bad input (Flink ${FLINK_VERSION})`, () => {
     } finally {
       await cluster.stop();
     }
-    expect(jvmPids(cluster.workDir)).toEqual([]);
+    expect(pidsMentioning(cluster.workDir)).toEqual([]);
   });
 
   it('refuses nonsense counts before doing anything', async () => {

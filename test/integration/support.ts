@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,18 +39,8 @@ export function startTestCluster(options: LocalClusterOptions = {}): Promise<Loc
   });
 }
 
-/** PIDs of JVMs whose command line mentions `needle` (e.g. a cluster's work dir). */
-export function jvmPids(needle: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number)
-      .filter((pid) => pid !== process.pid);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
+// cli.test.ts imports it from here under this name.
+export { pidsMentioning as jvmPids } from '../fakes/processes.ts';
 
 /** A directory with a text file, as input for WordCount's continuous (never-ending) file mode. */
 export function wordInputDir(text = 'to be or not to be that is the question\n'): string {
@@ -65,10 +54,13 @@ export function continuousWordCountArgs(dir: string): string[] {
   return ['--input', dir, '--discovery-interval', '1s'];
 }
 
+/** One `(word,count)` line of a word count's stdout, `N> `-prefixed at parallelism > 1. */
+const WORD_COUNT_LINE = /^(?:\d+> )?\((.+),(\d+)\)$/gm;
+
 /** `(word,count)` lines (optionally `N> `-prefixed) -> the final count per word. */
 export function wordCounts(stdout: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const m of stdout.matchAll(/^(?:\d+> )?\((.+),(\d+)\)$/gm)) {
+  for (const m of stdout.matchAll(WORD_COUNT_LINE)) {
     const word = m[1] as string;
     counts.set(word, Math.max(counts.get(word) ?? 0, Number(m[2])));
   }
@@ -82,25 +74,33 @@ export async function stdoutOfAll(flink: FlinkClient): Promise<Map<string, strin
 }
 
 /**
- * What the TaskManagers printed since `before`, once it stopped growing: a finished job's last lines
- * reach the .out files a moment after Flink reports FINISHED.
+ * Records each vertex of a job received so far (Flink's `read-records`), in topological order: the
+ * source's is 0. Final once the job ended; while it runs, as fresh as `metrics.fetcher.update-interval`.
  */
-export async function settledOutput(flink: FlinkClient, before: Map<string, string>): Promise<string> {
-  const since = async () => {
-    let out = '';
-    for (const [id, text] of await stdoutOfAll(flink)) out += text.slice(before.get(id)?.length ?? 0);
-    return out;
-  };
-  let last = await since();
+export async function recordsRead(flink: FlinkClient, jobId: string): Promise<number[]> {
+  const job = await flink.request<{ vertices: Array<{ metrics?: { 'read-records'?: number } }> }>({
+    method: 'GET',
+    path: `/jobs/${jobId}`,
+  });
+  return job.vertices.map((v) => v.metrics?.['read-records'] ?? 0);
+}
+
+/**
+ * The `(word,count)` lines the TaskManagers printed since `before` for the word count `jobId`, once
+ * all of them are there: one per record its last vertex (count -> print) received, as Flink counted.
+ * A finished job's last lines reach the stdout Flink serves a moment after it reports FINISHED
+ * (the TaskManagers' file handler caches for web.refresh-interval).
+ */
+export async function wordCountOutput(flink: FlinkClient, before: Map<string, string>, jobId: string): Promise<string> {
+  const printed = (await recordsRead(flink, jobId)).at(-1) ?? 0;
   return poll(
     async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const now = await since();
-      const settled = now.length > 0 && now === last;
-      last = now;
-      return settled ? { done: true, value: now } : { done: false, seen: `${now.length} bytes` };
+      let out = '';
+      for (const [id, text] of await stdoutOfAll(flink)) out += text.slice(before.get(id)?.length ?? 0);
+      const lines = out.match(WORD_COUNT_LINE)?.length ?? 0;
+      return printed > 0 && lines >= printed ? { done: true, value: out } : { done: false, seen: `${lines} of ${printed} lines` };
     },
-    { what: 'TaskManager stdout to settle', timeoutMs: 20_000 },
+    { what: `the ${printed} lines of word count ${jobId} on TaskManager stdout`, timeoutMs: 20_000, minDelayMs: 250, maxDelayMs: 1_000 },
   );
 }
 

@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlinkClient } from '../../src/client.ts';
 import { FlinkError, FlinkJobFailedError } from '../../src/errors/index.ts';
-import { compareVersions, defaultCacheDir, MAVEN_CENTRAL, parseVersionRequest, publishedVersions } from '../../src/local/artifacts.ts';
+import { defaultCacheDir } from '../../src/local/cache-dir.ts';
+import { compareVersions, MAVEN_CENTRAL, parseVersionRequest, publishedVersions } from '../../src/local/flink-versions.ts';
 import { checkCounterOutput, type LocalCluster } from '../../src/local/index.ts';
 import {
   cancelAll,
   counterCounts,
   FLINK_VERSION,
-  settledOutput,
   startTestCluster,
   stdoutOfAll,
   waitForCounterProgress,
+  wordCountOutput,
   wordCounts,
 } from './support.ts';
 
@@ -51,7 +52,7 @@ describe(`smoke: flink-kit's own test jobs on Flink ${FLINK_VERSION}`, () => {
 
   it('word-count at parallelism 3: every operator runs at 3, FINISHED, the counts of the built-in text', async () => {
     const before = await stdoutOfAll(flink);
-    const { job } = await flink.submit({
+    const { jobId, job } = await flink.submit({
       jar: await cluster.testJobJar('word-count'),
       parallelism: 3,
       args: ['--repeat', '2'],
@@ -60,7 +61,7 @@ describe(`smoke: flink-kit's own test jobs on Flink ${FLINK_VERSION}`, () => {
     expect(job?.state).toBe('FINISHED');
     expect(job?.vertices.length).toBeGreaterThan(1);
     expect(job?.vertices.every((v) => v.parallelism === 3)).toBe(true); // the source is parallel too
-    const counts = wordCounts(await settledOutput(flink, before));
+    const counts = wordCounts(await wordCountOutput(flink, before, jobId));
     expect(counts.size).toBe(34);
     expect([counts.get('the'), counts.get('count'), counts.get('every'), counts.get('upgrade')]).toEqual([18, 8, 6, 2]);
   });
@@ -116,7 +117,7 @@ describe(`smoke: flink-kit's own test jobs on Flink ${FLINK_VERSION}`, () => {
       return;
     }
     const before = await stdoutOfAll(flink);
-    await flink.submit({ jar: jar as string, parallelism: 2, until: 'FINISHED' });
-    expect(wordCounts(await settledOutput(flink, before)).get('question')).toBe(1);
+    const { jobId } = await flink.submit({ jar: jar as string, parallelism: 2, until: 'FINISHED' });
+    expect(wordCounts(await wordCountOutput(flink, before, jobId)).get('question')).toBe(1);
   });
 });

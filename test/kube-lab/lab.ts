@@ -10,6 +10,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, fetch } from 'undici';
+import { poll } from '../../src/core/poll.ts';
+import { certificate } from '../fakes/certificates.ts';
+import { pidsMentioning } from '../fakes/processes.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 
@@ -80,46 +83,21 @@ export async function startKubeLab(options: KubeLabOptions): Promise<KubeLab> {
     return stopped;
   };
   try {
+    const authority = certificate({ subject: '/CN=flink-kit-kube-lab-ca' });
+    const serving = certificate({
+      subject: '/CN=kube-lab',
+      altNames: ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes.default.svc', 'IP:10.96.0.1'],
+      issuer: authority,
+    });
+    writeFileSync(join(pki, 'ca.crt'), authority.cert);
+    writeFileSync(join(pki, 'serving.crt'), serving.cert);
+    writeFileSync(join(pki, 'serving.key'), serving.key);
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'ignore' });
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=flink-kit-kube-lab-ca',
-    );
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'serving.key', '-out', 'serving.csr', '-subj', '/CN=kube-lab');
-    writeFileSync(join(pki, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.96.0.1\n');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      'serving.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'serving.crt',
-      '-days',
-      '2',
-      '-extfile',
-      'ext.cnf',
-    );
     ssl('genrsa', '-out', 'sa.key', '2048');
     ssl('rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
     const token = execFileSync('openssl', ['rand', '-hex', '16'], { encoding: 'utf8' }).trim();
     writeFileSync(join(pki, 'tokens.csv'), `${token},admin,admin,system:masters\n`);
-    const ca = readFileSync(join(pki, 'ca.crt'), 'utf8');
+    const ca = authority.cert;
 
     const [apiPort, etcdPort, etcdPeer, etcdMetrics, kwokPort] = (await freePorts(5)) as [number, number, number, number, number];
     const server = `https://127.0.0.1:${apiPort}`;
@@ -279,14 +257,17 @@ export async function startKubeLab(options: KubeLabOptions): Promise<KubeLab> {
   }
 }
 
+/** Waits until `ok()`, failing early when one of `children` exited; `logs` is where to look then. */
 async function waitFor(what: string, timeoutMs: number, children: ChildProcess[], logs: string, ok: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await ok())) {
-    const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
-    if (dead) throw new Error(`${dead.spawnfile} exited (${dead.exitCode ?? dead.signalCode}) while waiting for ${what}; see ${logs}`);
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; see ${logs}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await poll(
+    async () => {
+      if (await ok()) return { done: true, value: undefined };
+      const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+      if (dead) throw new Error(`${dead.spawnfile} exited (${dead.exitCode ?? dead.signalCode}) while waiting for ${what}; see ${logs}`);
+      return { done: false };
+    },
+    { what: `${what} (logs in ${logs})`, timeoutMs, minDelayMs: 200, maxDelayMs: 200 },
+  );
 }
 
 async function kill(child: ChildProcess): Promise<void> {
@@ -296,19 +277,6 @@ async function kill(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** PIDs of processes whose command line contains `needle`. */
-export function pidsMentioning(needle: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number)
-      .filter((pid) => pid !== process.pid);
-  } catch {
-    return [];
-  }
 }
 
 /** Established TCP connections to 127.0.0.1:`port` on this machine (from `ss`). */

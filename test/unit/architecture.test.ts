@@ -144,6 +144,18 @@ describe('architecture of src/', () => {
     expect(packagesLoadedBy('schemas/index.ts').some((p) => p.startsWith('zod'))).toBe(true);
   });
 
+  it('the CLI imports the SDK only through its public entry points (flink-kit, flink-kit/kube, flink-kit/local), type-only imports too', () => {
+    const PUBLIC = ['index.ts', 'kube/index.ts', 'local/index.ts'];
+    const deep: string[] = [];
+    for (const [from, imports] of graph) {
+      if (!from.startsWith('cli/')) continue;
+      for (const to of imports) if (!to.startsWith('cli/') && !PUBLIC.includes(to)) deep.push(`${from} -> ${to}`);
+    }
+    expect(deep).toEqual([]);
+    // The check sees the CLI's imports of the SDK at all.
+    expect(graph.get('cli/connect.ts')).toContain('index.ts');
+  });
+
   it('places every module in a layer', () => {
     expect([...graph.keys()].filter((f) => layerOf(f) === undefined)).toEqual([]);
   });

@@ -16,12 +16,12 @@ import {
   FlinkError,
   FlinkInputError,
   FlinkKubernetesError,
-  isFlinkError,
   type KubernetesErrorReason,
 } from '../../src/errors/index.ts';
 import { connect } from '../../src/kube/connect.ts';
 import { buildTestJob, startLocalCluster } from '../../src/local/index.ts';
-import { ensureBuilt, runCli } from '../fakes/cli-process.ts';
+import { caught } from '../fakes/caught.ts';
+import { runCliInProcess } from '../fakes/cli-in-process.ts';
 import { dashboardConfig, JOB_ID, ZIP_BYTES } from '../fakes/flink-replies.ts';
 import { type LocalServer, startHttp, startTcp } from '../fakes/local-servers.ts';
 import { emptyEnvironment, standaloneWorld } from './kube/world.ts';
@@ -70,25 +70,10 @@ interface BadInput {
 async function expectRefused(row: BadInput): Promise<FlinkError> {
   version = row.flinkVersion ?? '1.20.3';
   otherRequests = [];
-  const hung = Symbol('hung');
-  const outcome = await Promise.race([
-    row.call().then(
-      () => ({ resolved: true as const }),
-      (error: unknown) => ({ resolved: false as const, error }),
-    ),
-    new Promise<typeof hung>((resolve) => setTimeout(() => resolve(hung), 5_000).unref()),
-  ]);
-  if (outcome === hung) expect.fail(`${row.input}: no answer within 5 s (a hang)`);
-  if (outcome.resolved) expect.fail(`${row.input}: the call succeeded`);
-  const error = outcome.error;
-  expect(isFlinkError(error), `${row.input}: ${String(error)}`).toBe(true);
-  expect(error).toBeInstanceOf(row.type);
-  const message = (error as Error).message;
-  expect(message).toMatch(row.advice);
-  expect(message).not.toMatch(/\n\s+at |Caused by:|\tat /); // no Java (or JS) stack trace
-  expect(message).not.toContain(SECRET);
+  const error = await caught(row.call, row.type, { advice: row.advice, withinMs: 5_000, label: row.input });
+  expect(error.message).not.toContain(SECRET);
   expect(otherRequests, `${row.input}: requests reached the server`).toEqual([]);
-  return error as FlinkError;
+  return error;
 }
 
 const SDK: BadInput[] = [
@@ -434,7 +419,6 @@ describe('bad input caught before any request: typed, says what to do, no trace,
 });
 
 describe('bad input on the command line: the exit code of its class, what to do on stderr, nothing on stdout', () => {
-  beforeAll(() => ensureBuilt(), 120_000);
   const rows: Array<[string, () => string[], number, RegExp]> = [
     ['credentials in --url (never echoed)', () => ['--url', `https://admin:${SECRET}@flink.example`, 'list'], 3, /holds credentials/],
     ['a job id with ../', () => ['--url', server.url, 'status', '../../etc'], 3, /jobId must be 32 lower-case hex characters/],
@@ -455,7 +439,7 @@ describe('bad input on the command line: the exit code of its class, what to do 
   ];
   it.each(rows)('%s', async (_, argv, code, advice) => {
     otherRequests = [];
-    const r = await runCli(argv());
+    const r = await runCliInProcess(argv());
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(advice);
     expect(r.stderr).not.toContain(SECRET);
@@ -467,7 +451,7 @@ describe('bad input on the command line: the exit code of its class, what to do 
   it('--url at a port whose peer closes without a byte of HTTP: exit 6 and where REST usually is', async () => {
     const rpc = await startTcp((socket) => socket.once('data', () => socket.end()));
     try {
-      const r = await runCli(['--url', rpc.url.replace('tcp:', 'http:'), 'list']);
+      const r = await runCliInProcess(['--url', rpc.url.replace('tcp:', 'http:'), 'list']);
       expect(r.code).toBe(6);
       expect(r.stderr).toMatch(/closed the connection without sending a single byte of HTTP: Flink's RPC port.*rest\.port, usually 8081/);
     } finally {

@@ -1,14 +1,12 @@
-import type { CheckpointEvent } from '../../resources/checkpoint-watch.js';
-import type { Checkpoint } from '../../schemas/checkpoints.js';
-import type { Args, Cli } from '../context.js';
+import type { Checkpoint, CheckpointEvent } from '../../index.js';
+import type { Cli, CommandRun } from '../context.js';
 import { formatBytes, formatDuration, formatTime } from '../output.js';
 
 /** `flink-kit checkpoints <job> [--watch]`: statistics, or a live feed of checkpoints until the job ends. */
-export default async function checkpoints(cli: Cli, [id]: Args, flags: Record<string, unknown>): Promise<number> {
+const checkpoints: CommandRun<'checkpoints'> = async (cli, [jobId], flags) => {
   const flink = await cli.client();
-  const jobId = id as string;
-  if (flags['watch']) {
-    const interval = flags['interval'] as number | undefined;
+  if (flags.watch) {
+    const interval = flags.interval;
     const events = flink.checkpoints.watch(jobId, { signal: cli.signal, ...(interval === undefined ? {} : { intervalMs: interval }) });
     // Ends when the job reaches a terminal state, or on Ctrl-C / SIGTERM (a normal end for a watch).
     for await (const event of events) {
@@ -47,7 +45,8 @@ export default async function checkpoints(cli: Cli, [id]: Args, flags: Record<st
     return lines;
   });
   return 0;
-}
+};
+export default checkpoints;
 
 function summary(c: Checkpoint): string {
   return `${c.id} at ${formatTime(c.triggeredAt)}, ${formatDuration(c.durationMs)}, ${formatBytes(c.checkpointedSize ?? c.stateSize)}${c.externalPath ? `, ${c.externalPath}` : ''}`;

@@ -1,7 +1,7 @@
-import type { Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 
 /** `flink-kit cluster`: version, TaskManagers, slots, jobs. */
-export default async function cluster(cli: Cli): Promise<number> {
+const cluster: CommandRun<'cluster'> = async (cli) => {
   const flink = await cli.client();
   const overview = await flink.cluster.overview({ signal: cli.signal });
   await cli.out.result(
@@ -10,4 +10,5 @@ export default async function cluster(cli: Cli): Promise<number> {
       `Flink ${overview.flinkVersion} at ${flink.url}: ${overview.taskManagers} TaskManagers, ${overview.slotsTotal} slots (${overview.slotsAvailable} free), ${overview.jobsRunning} jobs running`,
   );
   return 0;
-}
+};
+export default cluster;

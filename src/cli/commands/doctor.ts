@@ -1,19 +1,17 @@
-import type { FlinkClient } from '../../client.js';
-import { FlinkKubernetesError } from '../../errors/kube-errors.js';
-import { type DoctorReport, doctor as runDoctor } from '../../workflows/doctor.js';
+import { type CheckStatus, type DoctorReport, doctor, type FlinkClient, FlinkKubernetesError } from '../../index.js';
 import { kubeOptions } from '../connect.js';
-import type { Cli } from '../context.js';
+import type { Cli, CommandRun } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { spin } from '../ui.js';
 
-const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+const MARK: Readonly<Record<CheckStatus, string>> = { pass: '✓', warn: '!', fail: '✗' };
 
 /**
  * `flink-kit doctor`: pass / warn / fail per check with a one-line fix; exit 11 when one failed.
  * With `--k8s`, the SDK's Kubernetes section adds the pods: JobManager Ready, TaskManager pods vs
  * registered TaskManagers, restarts, spread over nodes.
  */
-export default async function doctor(cli: Cli): Promise<number> {
+const doctorCommand: CommandRun<'doctor'> = async (cli) => {
   const report = await check(cli);
   await cli.out.result(report, () => {
     const lines: string[] = [];
@@ -28,14 +26,15 @@ export default async function doctor(cli: Cli): Promise<number> {
     return lines;
   });
   return report.ok ? EXIT.ok : EXIT.checksFailed;
-}
+};
+export default doctorCommand;
 
 async function check(cli: Cli): Promise<DoctorReport> {
   if (!cli.flags.k8s) {
     const flink = await cli.client();
-    return spin(`checking ${flink.url}`, () => runDoctor(flink, { signal: cli.signal }));
+    return spin(`checking ${flink.url}`, () => doctor(flink, { signal: cli.signal }));
   }
-  const kube = await import('../../kube/doctor.js');
+  const kube = await import('../../kube/index.js');
   const options = kubeOptions(cli.flags);
   let flink: FlinkClient;
   try {
@@ -47,6 +46,6 @@ async function check(cli: Cli): Promise<DoctorReport> {
     throw error;
   }
   return spin(`checking ${cli.connection?.where ?? flink.url}`, () =>
-    runDoctor(flink, { sections: [kube.kubernetesDoctorSection(options)], signal: cli.signal }),
+    doctor(flink, { sections: [kube.kubernetesDoctorSection(options)], signal: cli.signal }),
   );
 }

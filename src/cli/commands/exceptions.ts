@@ -1,11 +1,11 @@
-import type { Args, Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { formatTime } from '../output.js';
 
 /** `flink-kit exceptions <job>`: root cause first, then the failures, newest first. */
-export default async function exceptions(cli: Cli, [jobId]: Args, flags: Record<string, unknown>): Promise<number> {
+const exceptions: CommandRun<'exceptions'> = async (cli, [jobId], flags) => {
   const flink = await cli.client();
-  const max = flags['max'] as number | undefined;
-  const result = await flink.jobs.exceptions(jobId as string, { signal: cli.signal, ...(max === undefined ? {} : { maxExceptions: max }) });
+  const max = flags.max;
+  const result = await flink.jobs.exceptions(jobId, { signal: cli.signal, ...(max === undefined ? {} : { maxExceptions: max }) });
   await cli.out.result(result, () => {
     if (result.entries.length === 0 && !result.rootCause) return `no exceptions for job ${jobId}`;
     const lines = [`root cause: ${cli.out.style('red', result.rootCause ?? 'unknown')}`];
@@ -18,4 +18,5 @@ export default async function exceptions(cli: Cli, [jobId]: Args, flags: Record<
     return lines;
   });
   return 0;
-}
+};
+export default exceptions;

@@ -1,19 +1,20 @@
 import { setTimeout } from 'node:timers/promises';
 import type { HealthOptions, HealthReport } from '../../index.js';
-import type { Args, Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
+import type { FlagsOf } from '../definitions.js';
 import { healthExitCode, healthLines, watchLine } from '../health-view.js';
 
 const TERMINAL = new Set(['FINISHED', 'CANCELED', 'FAILED']);
 
-/** The threshold flags of `health` (and `top`) as SDK options. */
-export function thresholdOptions(flags: Record<string, unknown>): HealthOptions {
-  const options: HealthOptions = {};
-  if (flags['maxRestarts'] !== undefined) options.maxRestarts = flags['maxRestarts'] as number;
-  if (flags['restartWindow'] !== undefined) options.restartWindowMs = flags['restartWindow'] as number;
-  if (flags['checkpointAge'] !== undefined) options.checkpointAgeMs = flags['checkpointAge'] as number;
-  if (flags['backpressure'] !== undefined) options.backpressure = flags['backpressure'] as 'low' | 'high';
-  if (flags['watermarkLag'] !== undefined) options.watermarkLagMs = flags['watermarkLag'] as number;
-  return options;
+/** The threshold flags of `health` and `top` as SDK options. */
+export function thresholdOptions(flags: FlagsOf<'health'> | FlagsOf<'top'>): HealthOptions {
+  return {
+    maxRestarts: flags.maxRestarts,
+    restartWindowMs: flags.restartWindow,
+    checkpointAgeMs: flags.checkpointAge,
+    backpressure: flags.backpressure,
+    watermarkLagMs: flags.watermarkLag,
+  };
 }
 
 /**
@@ -22,15 +23,15 @@ export function thresholdOptions(flags: Record<string, unknown>): HealthOptions 
  * `--interval` (restarts counted between reads) until the job ends or Ctrl-C; it exits with the
  * last status.
  */
-export default async function health(cli: Cli, [jobId]: Args, flags: Record<string, unknown>): Promise<number> {
+const health: CommandRun<'health'> = async (cli, [jobId], flags) => {
   const flink = await cli.client();
-  const options: HealthOptions = { ...thresholdOptions(flags), signal: cli.signal, stackTraces: flags['stackTraces'] === true };
-  if (!flags['watch']) {
-    const report = await flink.jobs.health(jobId as string, options);
+  const options: HealthOptions = { ...thresholdOptions(flags), signal: cli.signal, stackTraces: flags.stackTraces === true };
+  if (!flags.watch) {
+    const report = await flink.jobs.health(jobId, options);
     await cli.out.result(report, () => healthLines(cli.out, report));
     return healthExitCode(report.status);
   }
-  const interval = (flags['interval'] as number | undefined) ?? 5_000;
+  const interval = flags.interval ?? 5_000;
   const seen: HealthReport[] = [];
   let last: HealthReport | undefined;
   try {
@@ -38,9 +39,9 @@ export default async function health(cli: Cli, [jobId]: Args, flags: Record<stri
       // Restarts are counted from the oldest read still within the window (the operator's way).
       const window = options.restartWindowMs ?? 120_000;
       const now = last?.observedAt ?? 0;
-      while (seen.length > 1 && (seen[1] as HealthReport).observedAt <= now - window) seen.shift();
+      while ((seen[1]?.observedAt ?? Number.POSITIVE_INFINITY) <= now - window) seen.shift();
       const previous = seen[0];
-      last = await flink.jobs.health(jobId as string, previous ? { ...options, previous } : options);
+      last = await flink.jobs.health(jobId, previous ? { ...options, previous } : options);
       seen.push(last);
       if (cli.out.json) cli.out.jsonLine(last);
       else cli.out.lines(watchLine(cli.out, last));
@@ -51,5 +52,7 @@ export default async function health(cli: Cli, [jobId]: Args, flags: Record<stri
     // Ctrl-C ends a watch normally: with the last status.
     if (!(cli.signal.aborted && last)) throw error;
   }
-  return healthExitCode((last as HealthReport).status);
-}
+  return last ? healthExitCode(last.status) : 0;
+};
+
+export default health;

@@ -1,8 +1,8 @@
-import type { Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { formatDuration, formatTime } from '../output.js';
 
 /** `flink-kit list`: jobs, newest first. */
-export default async function list(cli: Cli): Promise<number> {
+const list: CommandRun<'list'> = async (cli) => {
   const flink = await cli.client();
   const jobs = (await flink.jobs.list({ signal: cli.signal })).sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0));
   await cli.out.result(jobs, async () =>
@@ -14,4 +14,5 @@ export default async function list(cli: Cli): Promise<number> {
         ),
   );
   return 0;
-}
+};
+export default list;

@@ -1,11 +1,9 @@
-import type { Args, Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { spin } from '../ui.js';
 
 /** `flink-kit rescale <job> -p N`: change a running job's parallelism in place (adaptive scheduler). */
-export default async function rescale(cli: Cli, [id]: Args, flags: Record<string, unknown>): Promise<number> {
+const rescale: CommandRun<'rescale'> = async (cli, [jobId], { parallelism }) => {
   const flink = await cli.client();
-  const jobId = id as string;
-  const parallelism = flags['parallelism'] as number;
   const result = await spin(`rescaling ${jobId} to ${parallelism}`, () =>
     flink.jobs.rescale(jobId, { parallelism, ...cli.timeout, signal: cli.signal }),
   );
@@ -16,4 +14,5 @@ export default async function rescale(cli: Cli, [id]: Args, flags: Record<string
       `${jobId} ${cli.out.state(result.job.state)} at parallelism ${result.parallelism} (was ${result.previousParallelism}), all tasks running`,
   );
   return 0;
-}
+};
+export default rescale;

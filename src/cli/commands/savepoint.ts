@@ -1,11 +1,9 @@
-import type { Args, Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { spin } from '../ui.js';
 
 /** `flink-kit savepoint <job> [--dir D]`: the job keeps running. */
-export default async function savepoint(cli: Cli, [id]: Args, flags: Record<string, unknown>): Promise<number> {
+const savepoint: CommandRun<'savepoint'> = async (cli, [jobId], { dir }) => {
   const flink = await cli.client();
-  const jobId = id as string;
-  const dir = flags['dir'] as string | undefined;
   const { triggerId, savepointPath } = await spin(`savepoint of ${jobId}`, async () => {
     const op = await flink.savepoints.trigger(jobId, { signal: cli.signal, ...(dir === undefined ? {} : { targetDirectory: dir }) });
     const { location } = await op.result({ timeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
@@ -13,4 +11,5 @@ export default async function savepoint(cli: Cli, [id]: Args, flags: Record<stri
   });
   await cli.out.result({ jobId, triggerId, savepointPath }, () => savepointPath);
   return 0;
-}
+};
+export default savepoint;

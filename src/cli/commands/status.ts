@@ -1,14 +1,14 @@
-import type { Args, Cli } from '../context.js';
+import type { CommandRun } from '../context.js';
 import { formatDuration } from '../output.js';
 
 /** `flink-kit status <job>`: state and vertices. */
-export default async function status(cli: Cli, [jobId]: Args): Promise<number> {
+const status: CommandRun<'status'> = async (cli, [jobId]) => {
   const flink = await cli.client();
   // Job details are cached for web.refresh-interval (3 s); the status route is live: a job stopped a
   // moment ago shows FINISHED, not RUNNING.
   const [details, state] = await Promise.all([
-    flink.jobs.get(jobId as string, { signal: cli.signal }),
-    flink.jobs.status(jobId as string, { signal: cli.signal }),
+    flink.jobs.get(jobId, { signal: cli.signal }),
+    flink.jobs.status(jobId, { signal: cli.signal }),
   ]);
   const job = { ...details, state };
   await cli.out.result(job, async () => [
@@ -27,4 +27,5 @@ export default async function status(cli: Cli, [jobId]: Args): Promise<number> {
     )),
   ]);
   return 0;
-}
+};
+export default status;

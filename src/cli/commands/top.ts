@@ -2,7 +2,7 @@ import { emitKeypressEvents } from 'node:readline';
 import { setTimeout } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { type FlinkClient, FlinkNotFoundError, type HealthOptions, TERMINAL_JOB_STATES } from '../../index.js';
-import type { Args, Cli } from '../context.js';
+import type { Cli, CommandRun } from '../context.js';
 import { isInteractive } from '../output.js';
 import { addRead, snapshotRows, sortWorstFirst, TOP_HEADER, type TopRow, topScreen } from '../top-view.js';
 import { thresholdOptions } from './health.js';
@@ -18,7 +18,7 @@ const JOBS_AT_ONCE = 2;
  * reports as a JSON array, worst first). Per job and refresh it reads 4 + vertices routes
  * (`jobs.health` with the previous read, no exceptions, no vertex metrics), plus the job list.
  */
-export default async function top(cli: Cli, _args: Args, flags: Record<string, unknown>): Promise<number> {
+const top: CommandRun<'top'> = async (cli, _args, flags) => {
   const flink = await cli.client();
   const thresholds = thresholdOptions(flags);
   if (cli.out.json || !isInteractive(process.stdout)) {
@@ -31,8 +31,10 @@ export default async function top(cli: Cli, _args: Args, flags: Record<string, u
     else cli.out.lines(await cli.out.table(TOP_HEADER, snapshotRows(cli.out, rows)));
     return 0;
   }
-  return live(cli, flink, thresholds, (flags['interval'] as number | undefined) ?? TOP_INTERVAL_MS);
-}
+  return live(cli, flink, thresholds, flags.interval ?? TOP_INTERVAL_MS);
+};
+
+export default top;
 
 /** Reads every job that has not ended; each with its previous read, so restarts are counted between reads. */
 async function readAll(
@@ -89,7 +91,8 @@ async function live(cli: Cli, flink: FlinkClient, thresholds: HealthOptions, int
       } catch (error) {
         if (signal.aborted) break;
         const width = process.stdout.columns || 100;
-        problem = cli.out.style('red', [...`could not read: ${(error as Error).message.split('\n')[0]}`].slice(0, width).join(''));
+        const message = error instanceof Error ? error.message : String(error);
+        problem = cli.out.style('red', [...`could not read: ${message.split('\n')[0]}`].slice(0, width).join(''));
       }
       const counts = [...rows.values()].map((r) => r.report.status);
       const title = `flink-kit top  ${flink.url}  ${rows.size} job${rows.size === 1 ? '' : 's'}: ${counts.filter((s) => s === 'unhealthy').length} unhealthy, ${counts.filter((s) => s === 'degraded').length} degraded  every ${interval / 1000} s  q quits`;

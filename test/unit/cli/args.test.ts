@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jarSource, runFlags } from '../../../src/cli/commands/args.ts';
 import { kubeOptions } from '../../../src/cli/connect.ts';
 import { formatBytes, formatDuration } from '../../../src/cli/output.ts';
-import { main } from '../../../src/cli/program.ts';
+import { runCliInProcess } from '../../fakes/cli-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'flink-kit-args-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,17 +49,9 @@ describe('CLI arguments', () => {
     [['list', '--service', 'flink-rest', '--context', 'prod'], /--service, --context are for Flink on Kubernetes: add --k8s/],
     [['--k8s', '--url', 'http://jobmanager:8081', 'list'], /--url and --k8s both say where Flink is: give one of them/],
   ])('usage error for %j: exit 2 with the reason', async (argv, message) => {
-    const errors: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      errors.push(String(chunk));
-      return true;
-    });
-    try {
-      expect(await main(argv)).toBe(2);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(errors.join('')).toMatch(message);
+    const r = await runCliInProcess(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   it('--k8s flags map to connectKubernetes options: a numeric --port is a port number, else a port name', () => {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, exitCodeOf } from '../../../src/cli/exit-codes.ts';
+import { EXIT, exitCodeOf, exitCodes } from '../../../src/cli/exit-codes.ts';
 import {
   FlinkApiError,
   FlinkConflictError,
@@ -15,6 +17,7 @@ import {
   FlinkUpgradeError,
   InsufficientSlotsError,
 } from '../../../src/errors/index.ts';
+import { runCliInProcess } from '../../fakes/cli-in-process.ts';
 
 const api = { status: 404, method: 'GET', path: '/jobs/x', errors: [] };
 
@@ -49,5 +52,31 @@ describe('exit codes', () => {
   it('every code is distinct', () => {
     const codes = Object.values(EXIT);
     expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('--help ends with every code of EXIT and its label, lowest first', async () => {
+    const help = await runCliInProcess(['--help']);
+    expect(help.code).toBe(0);
+    const listed = help.stdout.slice(help.stdout.indexOf('Exit codes:') + 'Exit codes:'.length).replace(/\s+/g, ' ');
+    const pairs = [...listed.matchAll(/(\d+) ([^,.]+)[,.]/g)].map((m) => ({ code: Number(m[1]), label: m[2] }));
+    expect(pairs).toEqual(exitCodes().map(({ code, label }) => ({ code, label })));
+    expect(pairs.map((p) => p.code).sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  it("the README's exit-code table is EXIT: each code once, with its label, lowest first", () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| Code | Name | Meaning |'));
+    const rows = table
+      .slice(0, table.search(/\n(?!\|)/))
+      .split('\n')
+      .slice(2);
+    const pairs = rows.map((row) => {
+      const [code, label] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim());
+      return { code: Number(code), label };
+    });
+    expect(pairs).toEqual(exitCodes().map(({ code, label }) => ({ code, label })));
   });
 });

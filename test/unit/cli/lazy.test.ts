@@ -46,6 +46,11 @@ function traced(args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 const kubeCode = (url: string) => url.includes('/src/kube/') || url.includes('@kubernetes/client-node');
+const localCode = (url: string) => url.includes('/src/local/');
+const uploadCode = (url: string) => url.includes('/src/transport/multipart.ts') || url.includes('/node_modules/form-data/');
+const sdkCode = (url: string) => url.includes('/src/') && !url.includes('/src/cli/');
+const commandModules = (loaded: string[]) =>
+  loaded.filter((u) => u.includes('/src/cli/commands/')).map((u) => u.replace(/^.*\/src\/cli\//, ''));
 
 describe('what the CLI loads', () => {
   let flink: Server;
@@ -60,17 +65,24 @@ describe('what the CLI loads', () => {
   });
   afterAll(() => new Promise<void>((r) => flink.close(() => r())));
 
-  it('--help and list without --k8s load no Kubernetes code', async () => {
+  it('--help loads no SDK code; list without --k8s loads only its command, and no Kubernetes, local or upload code', async () => {
     const help = await traced(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--k8s');
     expect(help.loaded.filter(kubeCode)).toEqual([]);
     expect(help.loaded.filter((u) => u.includes('/src/client.ts'))).toEqual([]);
+    expect(help.loaded.filter(sdkCode)).toEqual([]); // no client, no SDK module at all
+    expect(commandModules(help.loaded)).toEqual([]);
 
     const list = await traced(['list', '--url', url, '--json']);
     expect(list.stderr).toBe('');
     expect(JSON.parse(list.stdout)).toEqual([]);
     expect(list.loaded.filter(kubeCode)).toEqual([]);
+    expect(list.loaded.filter(localCode)).toEqual([]);
+    expect(list.loaded.filter(uploadCode)).toEqual([]);
+    expect(commandModules(list.loaded)).toEqual(['commands/list.ts']);
+    // The checks see modules at all: list does load the client.
+    expect(list.loaded.some((u) => u.includes('/src/client.ts'))).toBe(true);
   });
 
   it('--k8s loads flink-kit/kube; its errors exit 12 with the reason', async () => {

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkKubernetesError } from '../../../src/errors/kube-errors.js';
-import type { FlinkOnKubernetes, FlinkPod } from '../../../src/kube/describe.js';
+import type { FlinkOnKubernetes } from '../../../src/kube/describe.js';
 import { doctorWithoutJobManager, kubernetesChecks, kubernetesDoctorSection } from '../../../src/kube/doctor.js';
 import { doctor } from '../../../src/workflows/doctor.js';
-import { fakeKube, jobManagerPod, standaloneService } from './world.js';
-
-function pod(name: string, more: Partial<FlinkPod> = {}): FlinkPod {
-  return {
-    name,
-    phase: 'Running',
-    ready: true,
-    readySince: undefined,
-    terminating: false,
-    node: 'node-1',
-    restarts: 0,
-    reason: undefined,
-    ip: undefined,
-    registered: undefined,
-    ...more,
-  };
-}
+import { fakeKube, jobManagerPod, flinkPod as pod, standaloneService } from './world.js';
 
 /** What describeFlinkOnKubernetes returns for the standalone layout. */
 function described(more: Partial<FlinkOnKubernetes> = {}): FlinkOnKubernetes {

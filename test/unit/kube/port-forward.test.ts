@@ -6,6 +6,7 @@ import { FlinkApiError } from '../../../src/errors/api-errors.js';
 import { FlinkConnectionError } from '../../../src/errors/transport-errors.js';
 import { caught } from '../../fakes/caught.js';
 import type { FakeKubeApi, FakePod } from '../../fakes/kube-api.js';
+import { canConnect } from '../../fakes/local-servers.js';
 import { connectTo, fakeFlink, fakeKube, jobManagerPod, standaloneService, standaloneWorld } from './world.js';
 
 function pods(kube: FakeKubeApi): FakePod[] {
@@ -21,17 +22,6 @@ function streamsClosed(kube: FakeKubeApi): Promise<void> {
       timeoutMs: 5_000,
     },
   );
-}
-
-function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, host);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe('the port-forward', () => {

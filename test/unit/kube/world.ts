@@ -9,6 +9,7 @@ import { afterEach } from 'vitest';
 import type { KubernetesConnection, KubernetesConnectOptions } from '../../../src/kube/connect.js';
 import { connect } from '../../../src/kube/connect.js';
 import type { KubeEnvironment } from '../../../src/kube/kubeconfig.js';
+import type { FlinkPod } from '../../../src/kube/problems.js';
 import { overview, taskManagers } from '../../fakes/flink-replies.js';
 import { type FakeKubeApi, type FakePod, type FakeService, startFakeKubeApi } from '../../fakes/kube-api.js';
 import { type LocalServer, startHttp } from '../../fakes/local-servers.js';
@@ -108,4 +109,21 @@ export async function connectTo(options: KubernetesConnectOptions, environment =
   const conn = await connect(options, environment);
   later(() => conn.close());
   return conn;
+}
+
+/** A pod as describe reports it: Running and Ready on node-1, no restarts; `more` changes it. */
+export function flinkPod(name: string, more: Partial<FlinkPod> = {}): FlinkPod {
+  return {
+    name,
+    phase: 'Running',
+    ready: true,
+    readySince: undefined,
+    terminating: false,
+    node: 'node-1',
+    restarts: 0,
+    reason: undefined,
+    ip: undefined,
+    registered: undefined,
+    ...more,
+  };
 }
