@@ -7,7 +7,9 @@
  * its process from spawn to exit), flink-kit in a process whose client is warm (it already made a
  * call and uploaded a 1 MiB jar; the upload alone is timed) and flink-kit from a fresh process (spawn to exit,
  * as a CLI or CI step runs it). Extra RSS is the warm process's peak RSS during the upload over its
- * RSS before it. Targets: >= 1.0x curl, extra RSS < 32 MiB at 90 MiB and at 1 GiB.
+ * RSS before it. Targets: >= 1.0x curl, extra RSS < 32 MiB at 90 MiB and at 1 GiB. The client's
+ * CPU time (user + system) is printed too: on a loaded machine it varies far less than wall time,
+ * so it tells two versions of the upload code apart where throughput cannot.
  *
  *   ./dev node bench/upload.ts [--rounds 5] [--smoke] [--url URL]
  */
@@ -15,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BenchContext, standalone } from './lib/context.ts';
-import { median, nodeSnippet, type Row, ratio, round, timedCommand } from './lib/measure.ts';
+import { median, ms, nodeSnippet, type Row, ratio, round, timedCommand } from './lib/measure.ts';
 
 const MiB = 1024 * 1024;
 const RSS_TARGET_MiB = 32;
@@ -27,19 +29,22 @@ await flink.cluster.overview();
 const warmup = await flink.jars.upload(process.env.FK_SMALL);
 await flink.jars.delete(warmup.id);
 const before = process.memoryUsage.rss();
+const cpu = process.cpuUsage();
 const start = performance.now();
 const jar = await flink.jars.upload(process.env.FK_FILE);
 const uploadMs = performance.now() - start;
+const { user, system } = process.cpuUsage(cpu);
 const extraRss = process.resourceUsage().maxRSS * 1024 - before;
-console.log(JSON.stringify({ uploadMs, extraRss, jarId: jar.id }));
+console.log(JSON.stringify({ uploadMs, cpuMs: (user + system) / 1000, extraRss, jarId: jar.id }));
 await flink.close();`;
 
 const FRESH = `
 import { FlinkClient } from 'flink-kit';
 const flink = new FlinkClient({ url: process.env.FK_URL });
 const jar = await flink.jars.upload(process.env.FK_FILE);
-console.log(JSON.stringify({ jarId: jar.id }));
-await flink.close();`;
+await flink.close();
+const { user, system } = process.cpuUsage();
+console.log(JSON.stringify({ jarId: jar.id, cpuMs: (user + system) / 1000 }));`;
 
 /** A jar-looking file of `sizeMiB` random MiB. */
 async function makeJar(dir: string, sizeMiB: number): Promise<string> {
@@ -84,7 +89,9 @@ async function oneSize(ctx: BenchContext, sizeMiB: number): Promise<Row[]> {
   const curlTotal: number[] = [];
   const curlProcess: number[] = [];
   const warm: number[] = [];
+  const warmCpu: number[] = [];
   const fresh: number[] = [];
+  const freshCpu: number[] = [];
   const rss: number[] = [];
   // One untimed upload each, so the page cache holds the file for every timed one.
   await ctx.client.jars.delete((await curlUpload(ctx.url, file)).jarId);
@@ -97,14 +104,16 @@ async function oneSize(ctx: BenchContext, sizeMiB: number): Promise<Row[]> {
         await ctx.client.jars.delete(c.jarId);
       },
       async () => {
-        const { result } = await nodeSnippet<{ uploadMs: number; extraRss: number; jarId: string }>(WARM, env);
+        const { result } = await nodeSnippet<{ uploadMs: number; cpuMs: number; extraRss: number; jarId: string }>(WARM, env);
         warm.push(result.uploadMs);
+        warmCpu.push(result.cpuMs);
         rss.push(result.extraRss / MiB);
         await ctx.client.jars.delete(result.jarId);
       },
       async () => {
-        const { result, ms } = await nodeSnippet<{ jarId: string }>(FRESH, env);
-        fresh.push(ms);
+        const { result, ms: wall } = await nodeSnippet<{ jarId: string; cpuMs: number }>(FRESH, env);
+        fresh.push(wall);
+        freshCpu.push(result.cpuMs);
         await ctx.client.jars.delete(result.jarId);
       },
     ];
@@ -113,8 +122,8 @@ async function oneSize(ctx: BenchContext, sizeMiB: number): Promise<Row[]> {
       `upload ${name}`,
       i,
       `curl ${mibps(curlTotal.at(-1) as number).toFixed(0)} MiB/s (process ${mibps(curlProcess.at(-1) as number).toFixed(0)} MiB/s), ` +
-        `flink-kit warm ${mibps(warm.at(-1) as number).toFixed(0)} MiB/s (extra RSS ${(rss.at(-1) as number).toFixed(1)} MiB), ` +
-        `fresh process ${mibps(fresh.at(-1) as number).toFixed(0)} MiB/s`,
+        `flink-kit warm ${mibps(warm.at(-1) as number).toFixed(0)} MiB/s (extra RSS ${(rss.at(-1) as number).toFixed(1)} MiB, ` +
+        `CPU ${ms(warmCpu.at(-1) as number)}), fresh process ${mibps(fresh.at(-1) as number).toFixed(0)} MiB/s (CPU ${ms(freshCpu.at(-1) as number)})`,
     );
   }
   const warmRate = mibps(median(warm));
@@ -129,6 +138,7 @@ async function oneSize(ctx: BenchContext, sizeMiB: number): Promise<Row[]> {
       ratio: ratio(warmRate / curlRate),
       target: '>= 1.00x',
       met: warmRate >= curlRate,
+      note: `client CPU per upload ${ms(median(warmCpu))} (median)`,
     },
     {
       figure: `upload ${name}, fresh process`,
@@ -137,6 +147,7 @@ async function oneSize(ctx: BenchContext, sizeMiB: number): Promise<Row[]> {
       ratio: ratio(freshRate / curlProcessRate),
       target: '>= 1.00x',
       met: freshRate >= curlProcessRate,
+      note: `CPU of the whole process ${ms(median(freshCpu))} (median)`,
     },
     {
       figure: `upload ${name}, extra RSS`,

@@ -41,6 +41,13 @@ const RING = 4;
  * Builds the multipart body Flink's `/jars/upload` expects: one file part with a `.jar` file name
  * and `application/x-java-archive`. form-data writes the part's head and the closing boundary; the
  * jar itself is streamed between them, never held in memory.
+ *
+ * Why not form-data streaming the file itself (`fs.createReadStream` with `knownLength`)? Measured
+ * against a real Flink 1.20 (bench/upload.ts, 5 alternating rounds, medians): every chunk becomes a
+ * fresh buffer that V8 frees only at a later GC, and each passes form-data's stream chain, so a
+ * warm 90 MiB upload took 240 ms of client CPU instead of 129 ms and 59 MiB of extra RSS instead
+ * of 20 (1 GiB: 1.78 s vs 0.72 s, 79 vs 21 MiB; the target is < 32 MiB). 16 KiB reads bring the RSS
+ * to ~31 MiB at ~4x the CPU.
  */
 export function jarMultipart(source: JarBody, filename: string, onProgress?: (progress: UploadProgress) => void): Multipart {
   const form = new FormData();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,17 @@ async function drain(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const copies: Buffer[] = [];
   for await (const chunk of chunks) copies.push(Buffer.from(chunk));
   return Buffer.concat(copies);
+}
+
+/** How many file descriptors of this process point at `path` (Linux, where CI runs). */
+function openFiles(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // closed while listing
+    }
+  }).length;
 }
 
 /** The file part of a multipart body (between the part head and the closing boundary). */
@@ -94,6 +105,24 @@ describe('jarMultipart', () => {
     const error = await caught(drain(chunks), FlinkInputError);
     expect(error.message).toContain('shrank while it was uploaded');
   });
+
+  it.each([false, true])(
+    'opens the file only when the body is read, and closes it when the upload is cut off (buffers reused: %s)',
+    async (reuse) => {
+      const { path, bytes } = jarFile(`cut-${reuse}.jar`, 2 * 1024 * 1024);
+      const multipart = jarMultipart({ path, size: bytes.length }, 'app.jar');
+      const chunks = multipart.chunks(reuse)[Symbol.asyncIterator]();
+      // Building the body opened nothing: an upload refused before it is sent leaks no file.
+      expect(openFiles(path)).toBe(0);
+      await chunks.next(); // the part head
+      await chunks.next(); // the first chunk of the file
+      expect(openFiles(path)).toBe(1);
+      await chunks.return?.(undefined); // what the connection does when it breaks
+      expect(openFiles(path)).toBe(0);
+      expect(multipart.sent).toBeGreaterThan(0);
+      expect(multipart.sent).toBeLessThan(multipart.length as number);
+    },
+  );
 
   it('can be sent once', () => {
     const multipart = jarMultipart(ZIP_BYTES, 'app.jar');
