@@ -28,7 +28,8 @@ const ms = z.number();
 const ratio = z.number().min(0).max(1);
 const spread = z.object({ max: ratio, avg: ratio });
 
-const Reason = z.object({
+/** The schema of one part of {@link HealthReport}. */
+export const HealthReasonSchema = z.object({
   code: z.enum(HEALTH_CODES),
   severity: z.enum(['degraded', 'unhealthy']),
   /** What was seen and what to look at. */
@@ -37,9 +38,10 @@ const Reason = z.object({
   vertexName: z.string().optional(),
 });
 /** Why a job is not healthy: one finding. */
-export type HealthReason = z.output<typeof Reason>;
+export type HealthReason = z.output<typeof HealthReasonSchema>;
 
-const Thresholds = z.object({
+/** The schema of one part of {@link HealthReport}. */
+export const ResolvedHealthThresholdsSchema = z.object({
   restartWindowMs: ms,
   maxRestarts: z.number(),
   checkpointAgeMs: ms.optional(),
@@ -47,9 +49,10 @@ const Thresholds = z.object({
   watermarkLagMs: ms.optional(),
 });
 /** The thresholds a report was judged by (defaults filled in). */
-export type ResolvedHealthThresholds = z.output<typeof Thresholds>;
+export type ResolvedHealthThresholds = z.output<typeof ResolvedHealthThresholdsSchema>;
 
-const Vertex = z.object({
+/** The schema of one part of {@link HealthReport}. */
+export const VertexHealthSchema = z.object({
   id: z.string(),
   name: z.string(),
   parallelism: z.number(),
@@ -79,9 +82,10 @@ const Vertex = z.object({
   pendingRecords: z.number().optional(),
 });
 /** One vertex (operator chain) of a health report. */
-export type VertexHealth = z.output<typeof Vertex>;
+export type VertexHealth = z.output<typeof VertexHealthSchema>;
 
-const Checkpoints = z.object({
+/** The schema of one part of {@link HealthReport}. */
+export const CheckpointHealthSchema = z.object({
   /** Periodic checkpoints are on. */
   enabled: z.boolean(),
   intervalMs: ms.optional(),
@@ -106,9 +110,10 @@ const Checkpoints = z.object({
   restoredFrom: z.object({ checkpointId: z.number(), isSavepoint: z.boolean(), path: z.string().optional(), restoredAt: ms }).optional(),
 });
 /** A job's checkpointing as a health report sees it. */
-export type CheckpointHealth = z.output<typeof Checkpoints>;
+export type CheckpointHealth = z.output<typeof CheckpointHealthSchema>;
 
-const Exception = z.object({
+/** The schema of one part of {@link HealthReport}. */
+export const HealthExceptionSchema = z.object({
   /** The exception class, e.g. `java.lang.ArithmeticException`. */
   name: z.string().optional(),
   /** The root cause in short form (`ArithmeticException: / by zero`). */
@@ -119,7 +124,7 @@ const Exception = z.object({
   stackTrace: z.string().optional(),
 });
 /** One failure from the job's exception history. */
-export type HealthException = z.output<typeof Exception>;
+export type HealthException = z.output<typeof HealthExceptionSchema>;
 
 /** The report of `jobs.health()`. */
 export const HealthReport = z.object({
@@ -127,7 +132,7 @@ export const HealthReport = z.object({
   name: z.string(),
   status: z.enum(HEALTH_STATUSES),
   /** Worst first; empty when healthy. */
-  reasons: z.array(Reason),
+  reasons: z.array(HealthReasonSchema),
   state: z.string(),
   /** The JobManager's clock at the read: ages and lags are measured against it. */
   observedAt: ms,
@@ -144,11 +149,11 @@ export const HealthReport = z.object({
   }),
   /** Since the job last reached RUNNING (absent when not running). */
   uptimeMs: ms.optional(),
-  checkpoints: Checkpoints,
-  vertices: z.array(Vertex),
+  checkpoints: CheckpointHealthSchema,
+  vertices: z.array(VertexHealthSchema),
   /** The most recent failures, newest first. */
-  exceptions: z.array(Exception),
-  thresholds: Thresholds,
+  exceptions: z.array(HealthExceptionSchema),
+  thresholds: ResolvedHealthThresholdsSchema,
 });
 /** A job's health: status, reasons, and the evidence. */
 export type HealthReport = z.output<typeof HealthReport>;

@@ -35,7 +35,7 @@ describe(`smoke: job health on Flink ${FLINK_VERSION}`, () => {
   it('the job metrics name the restart counter; a restart loop is counted, with its root cause from the exception history', async () => {
     const names = (await raw<{ id: string }[]>(flink, `/jobs/${restarting}/metrics`)).map((m) => m.id).filter((n) => /Restarts$/.test(n));
     console.log(`[health ${FLINK_VERSION}] restart metrics: ${names.join(', ') || 'none fetched yet'}`);
-    const report = await healthUntil(flink, restarting, 'restarting', (r) => (r.restarts ?? 0) >= 2, { timeoutMs: 60_000 });
+    const report = await healthUntil(flink, restarting, 'restarting', (r) => (r.restarts ?? 0) >= 1, { timeoutMs: 60_000 });
     expect(codes(report).some((c) => c === 'RESTARTS' || c === 'RESTARTING')).toBe(true);
     expect(report.exceptions[0]?.message).toBe('ExpectedFailure: fail-after: failing on purpose after 10 records (--records 10)');
     expect(report.exceptions[0]?.name).toBe('flinkkit.testjobs.ExpectedFailure');
