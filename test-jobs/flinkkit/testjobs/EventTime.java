@@ -6,7 +6,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,7 +42,7 @@ public final class EventTime {
                 WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofSeconds(1)).withTimestampAssigner((time, previous) -> time);
         env.fromSource(source, watermarks, "events")
                 .uid("events")
-                .keyBy(new ByTime(keys))
+                .keyBy(new KeyedCounter.Modulo(keys))
                 .process(new PerSecond())
                 .uid("per-second")
                 .name("per second")
@@ -73,19 +72,6 @@ public final class EventTime {
         public Long map(Long index) {
             emitted++;
             return System.currentTimeMillis() - lagMs;
-        }
-    }
-
-    static final class ByTime implements KeySelector<Long, Long> {
-        private final long keys;
-
-        ByTime(long keys) {
-            this.keys = keys;
-        }
-
-        @Override
-        public Long getKey(Long time) {
-            return time % keys;
         }
     }
 
