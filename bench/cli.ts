@@ -32,7 +32,7 @@ export async function cliFigures(ctx: BenchContext): Promise<Row[]> {
     for (const job of await ctx.client.jobs.list()) {
       if (jobsBefore.has(job.id)) continue;
       await ctx.client.jobs.cancel(job.id);
-      await ctx.client.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 });
+      await ctx.client.jobs.waitFor(job.id, { until: 'TERMINAL', waitTimeoutMs: 60_000 });
     }
     for (const j of await ctx.client.jars.list()) if (!jarsBefore.has(j.id)) await ctx.client.jars.delete(j.id);
   };

@@ -47,7 +47,7 @@ async function startPipelines(flink: FlinkClient, jar: string, count: number, ve
 
 async function cancelAll(flink: FlinkClient, ids: string[]): Promise<void> {
   for (const id of ids) await flink.jobs.cancel(id).catch(() => undefined);
-  for (const id of ids) await flink.jobs.waitFor(id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+  for (const id of ids) await flink.jobs.waitFor(id, { until: 'TERMINAL', waitTimeoutMs: 60_000 }).catch(() => undefined);
 }
 
 /** One health call per round on a job of `vertices` vertices, after Flink has fetched its metrics. */

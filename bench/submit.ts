@@ -28,7 +28,7 @@ console.log(JSON.stringify({ jobId, jarId, runMs, exitAt: performance.now() }));
 /** Cancels a job started by a round and waits until its slots are free again. */
 async function settle(ctx: BenchContext, jobId: string): Promise<void> {
   await ctx.client.jobs.cancel(jobId);
-  await ctx.client.jobs.waitFor(jobId, { until: 'TERMINAL', timeoutMs: 60_000, pollIntervalMs: 200 });
+  await ctx.client.jobs.waitFor(jobId, { until: 'TERMINAL', waitTimeoutMs: 60_000, pollIntervalMs: 200 });
 }
 
 export async function submitFigures(ctx: BenchContext): Promise<Row[]> {

@@ -70,7 +70,7 @@ export async function upgradeFigures(ctx: BenchContext): Promise<Row[]> {
   let { jobId } = await flink.submit({ jar: { id: jarId }, parallelism: 2, args, until: 'RUNNING' });
   /** Back to parallelism 2, untimed. */
   const reset = async (from: string) => {
-    await flink.jobs.waitFor(from, { until: 'RUNNING', timeoutMs: 120_000 });
+    await flink.jobs.waitFor(from, { until: 'RUNNING', waitTimeoutMs: 120_000 });
     const r = await flink.upgrade(from, { parallelism: 2, ...(dir ? { targetDirectory: dir } : {}), previous: previous(4) });
     jobId = r.jobId;
   };
@@ -167,7 +167,7 @@ export async function upgradeFigures(ctx: BenchContext): Promise<Row[]> {
     }
   } finally {
     await flink.jobs.cancel(jobId).catch(() => undefined);
-    await flink.jobs.waitFor(jobId, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+    await flink.jobs.waitFor(jobId, { until: 'TERMINAL', waitTimeoutMs: 60_000 }).catch(() => undefined);
     await flink.jars.delete(jarId).catch(() => undefined);
   }
   const r = median(sdk) / median(baseline);

@@ -136,7 +136,7 @@ export async function watchFigures(ctx: BenchContext): Promise<Row[]> {
     }
   } finally {
     await flink.jobs.cancel(jobId).catch(() => undefined);
-    await flink.jobs.waitFor(jobId, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+    await flink.jobs.waitFor(jobId, { until: 'TERMINAL', waitTimeoutMs: 60_000 }).catch(() => undefined);
     await flink.jars.delete(jarId).catch(() => undefined);
   }
   const delay = median(watchMedians);

@@ -44,6 +44,7 @@ async function run(client: FlinkClient, jar: string): Promise<void> {
     jar,
     parallelism: Number(values.parallelism),
     until: 'FINISHED',
+    waitTimeoutMs: 300_000, // the whole wait; each HTTP attempt has its own timeoutMs (client option)
   });
   console.log(
     `job ${jobId} ${job?.state} in ${job?.durationMs} ms; parallelism per vertex: ${job?.vertices.map((v) => v.parallelism).join(', ')}`,

@@ -5,14 +5,18 @@
  * - installed into a fresh project (with the optional peer dependencies), every `exports` entry
  *   imports on this Node.js and type-checks with TypeScript;
  * - on a Node.js older than 22.19 found on PATH (e.g. the system Node 20), importing it fails with
- *   flink-kit's one-line message instead of undici's crash.
+ *   flink-kit's one-line message instead of undici's crash;
+ * - no declaration marked `@internal` in src/ is in a .d.ts file of dist/ (stripInternal), and the
+ *   declarations type-check without skipLibCheck, so that stripping left no dangling name.
  *
  *   node scripts/pack-check.ts        (after `npm run build`; scripts/test.sh runs it)
  */
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -95,7 +99,26 @@ try {
   if (tsc.status !== 0) problems.push(`the entries' types do not resolve:\n${tsc.stdout}${tsc.stderr}`);
   else console.log(`types of ${entries.join(', ')} resolve`);
 
-  // 3. An old Node.js gets one clear line.
+  // 3. Nothing marked @internal is published, and what is published still type-checks.
+  const leaks = internalLeaks(join(root, 'src'), join(root, 'dist'));
+  if (leaks.length) problems.push(`@internal declarations are in the published types (stripInternal?):\n  ${leaks.join('\n  ')}`);
+  else console.log('no @internal declaration in dist/**/*.d.ts');
+  writeFileSync(
+    join(app, 'tsconfig.strict.json'),
+    JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: false } }),
+  );
+  const strict = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(app, 'tsconfig.strict.json')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const ours = `${strict.stdout}${strict.stderr}`.split('\n').filter((line) => line.includes(`node_modules/${pkg.name}/`));
+  if (ours.length) problems.push(`the published declarations do not type-check:\n  ${ours.join('\n  ')}`);
+  else console.log('the published declarations type-check without skipLibCheck');
+
+  // 4. An old Node.js gets one clear line.
   const nodes = (spawnSync('which', ['-a', 'node'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
   const old = nodes.find((n) => {
     const v = spawnSync(n, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
@@ -124,3 +147,60 @@ if (problems.length) {
   process.exit(1);
 }
 console.log('package check passed');
+
+/**
+ * `file: Name` (or `Name.member`) of every declaration marked `@internal` in `src` that is still
+ * declared in the matching .d.ts file of dist/, and every `@internal` left in a declaration file.
+ */
+function internalLeaks(src: string, dist: string): string[] {
+  const leaks: string[] = [];
+  const dtsFiles = readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.d.ts'))
+    .map((e) => join(e.parentPath, e.name));
+  for (const file of dtsFiles) {
+    if (readFileSync(file, 'utf8').includes('@internal')) leaks.push(`${relative(dist, file)}: an @internal comment`);
+  }
+  for (const file of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!file.isFile() || !file.name.endsWith('.ts')) continue;
+    const path = join(file.parentPath, file.name);
+    const marked = declaredNames(path, true);
+    if (marked.size === 0) continue;
+    const dts = join(dist, relative(src, path)).replace(/\.ts$/, '.d.ts');
+    const published = declaredNames(dts, false);
+    for (const name of marked) if (published.has(name)) leaks.push(`${relative(dist, dts)}: ${name}`);
+  }
+  return leaks;
+}
+
+/** Names of the declarations in a file (top level and class or interface members), only the `@internal` ones if asked. */
+function declaredNames(file: string, internalOnly: boolean): Set<string> {
+  const names = new Set<string>();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return names;
+  }
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const isInternal = (node: ts.Node) => ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'internal');
+  const nameOf = (node: ts.Node): string | undefined => {
+    if (ts.isConstructorDeclaration(node)) return 'constructor';
+    const name = (node as ts.NamedDeclaration).name;
+    return name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? name.text : undefined;
+  };
+  const visit = (node: ts.Node, owner: string | undefined) => {
+    const name = nameOf(node);
+    const qualified = name && (owner ? `${owner}.${name}` : name);
+    if (qualified && (!internalOnly || isInternal(node))) names.add(qualified);
+    if (ts.isVariableStatement(node)) {
+      for (const d of node.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && (!internalOnly || isInternal(node))) names.add(d.name.text);
+      }
+    }
+    if ((ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) && name) {
+      for (const member of node.members) visit(member, name);
+    }
+  };
+  for (const statement of source.statements) visit(statement, undefined);
+  return names;
+}

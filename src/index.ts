@@ -9,18 +9,18 @@ import './internal/node-check.js';
 export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
+export type { CheckpointEvent, WatchOptions } from './core/checkpoint-watch.js';
 export { type HealthChange, healthChange } from './core/health/compare.js';
 export type { HealthEvidence } from './core/health/describe.js';
 export { judgeHealth } from './core/health/judge.js';
+export type { HealthOptions } from './core/health/read.js';
 export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './core/health/thresholds.js';
 export * from './errors/index.js';
 export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
-export type { CheckpointEvent, WatchOptions } from './resources/checkpoint-watch.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
 export type { Capacity, ClusterResource } from './resources/cluster.js';
-export type { HealthOptions } from './resources/health.js';
 export type { ClaimMode, JarsResource, RunOptions, UploadOptions } from './resources/jars.js';
-export type { JobsResource, RescaleOptions, RescaleResult, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
+export type { JobsResource, StopOptions, WaitForOptions, WaitUntil } from './resources/jobs.js';
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
@@ -50,5 +50,6 @@ export {
   doctor,
 } from './workflows/doctor.js';
 export type { JarSource } from './workflows/jar-source.js';
+export type { RescaleOptions, RescaleResult } from './workflows/rescale.js';
 export type { SubmitOptions, SubmitResult } from './workflows/submit.js';
 export type { PreviousRun, UpgradeOptions, UpgradeResult } from './workflows/upgrade.js';

@@ -32,9 +32,9 @@ export class Cli {
     return this.flags.timeout;
   }
 
-  /** `{ timeoutMs }` when `--timeout` was given, for SDK options. */
-  get timeout(): { timeoutMs?: number } {
-    return this.flags.timeout === undefined ? {} : { timeoutMs: this.flags.timeout };
+  /** `{ waitTimeoutMs }` when `--timeout` was given, for the SDK's waits. */
+  get timeout(): { waitTimeoutMs?: number } {
+    return this.flags.timeout === undefined ? {} : { waitTimeoutMs: this.flags.timeout };
   }
 
   /** The client for this command (`--k8s`, `--url`, `FLINK_URL`, the local cluster, or the default). */

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { FlinkNotFoundError } from '../errors/api-errors.js';
+import type { FlinkApiError } from '../errors/api-errors.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkResponseError } from '../errors/transport-errors.js';
 import type { RequestOptions } from '../options.js';
 import { isSchemaRef, lazy, type SchemaRef } from '../schemas/lazy.js';
-import type { AsyncOperationReply, OperationFailure } from '../schemas/operations.js';
+import type { OperationFailure } from '../schemas/operations.js';
 import type { Transport } from '../transport/http.js';
 import { isTransient } from '../transport/retry-policy.js';
 import { poll, SDK_PAUSE_RATIO } from './poll.js';
@@ -20,8 +20,8 @@ export type OperationStatus<T> =
 
 /** Options of {@link AsyncOperation.result}. */
 export interface OperationWaitOptions {
-  /** Overall deadline in milliseconds; long savepoints need about `execution.checkpointing.timeout`. @default 600000 */
-  timeoutMs?: number;
+  /** Overall deadline of the wait, in milliseconds; long savepoints need about `execution.checkpointing.timeout`. @default 600000 */
+  waitTimeoutMs?: number;
   /** Longest pause between two looks, in milliseconds (the first is a tenth of it, at most 50 ms). @default 1000 */
   pollIntervalMs?: number;
   /** Cancels the wait (not the operation). */
@@ -50,7 +50,7 @@ export interface OperationSpec<T> {
  * @example
  * ```ts
  * const op = await flink.savepoints.trigger(jobId, { targetDirectory: 's3://bucket/savepoints' });
- * const { location } = await op.result({ timeoutMs: 600_000 });
+ * const { location } = await op.result({ waitTimeoutMs: 600_000 });
  * ```
  */
 export class AsyncOperation<T> {
@@ -75,16 +75,16 @@ export class AsyncOperation<T> {
    * @throws {@link FlinkResponseError} when a success lacks the expected result (e.g. no `location`).
    */
   async status(options?: RequestOptions): Promise<OperationStatus<T>> {
-    let reply: z.output<typeof AsyncOperationReply>;
-    try {
-      reply = await this.transport.request(
-        { method: 'GET', path: this.spec.statusPath, schema: lazy.operations('AsyncOperationReply') },
-        options,
-      );
-    } catch (error) {
-      if (error instanceof FlinkNotFoundError) throw this.expired(error);
-      throw error;
-    }
+    const reply = await this.transport.request(
+      {
+        method: 'GET',
+        path: this.spec.statusPath,
+        schema: lazy.operations('AsyncOperationReply'),
+        // An unknown trigger id: the result expired, the JobManager failed over, or the id is wrong.
+        errors: [{ status: 404, wrap: (error) => this.expired(error) }],
+      },
+      options,
+    );
     if (!reply.completed) return { state: 'IN_PROGRESS' };
     if (reply.failure) return { state: 'FAILED', failure: reply.failure };
     if (!this.spec.result) return { state: 'COMPLETED', result: undefined as T };
@@ -104,7 +104,7 @@ export class AsyncOperation<T> {
    * Waits for the operation, polling with backoff (up to `pollIntervalMs`).
    * @returns the operation's result, e.g. `{ location }` of a savepoint.
    * @throws {@link FlinkOperationError} when it failed (with Flink's cause and root cause) or expired.
-   * @throws {@link FlinkTimeoutError} when `timeoutMs` passes first.
+   * @throws {@link FlinkTimeoutError} when `waitTimeoutMs` passes first.
    */
   async result(options: OperationWaitOptions = {}): Promise<T> {
     const request = options.signal ? { signal: options.signal } : {};
@@ -117,7 +117,7 @@ export class AsyncOperation<T> {
       },
       {
         what: `${this.describe()} to complete`,
-        timeoutMs: options.timeoutMs ?? 600_000,
+        waitTimeoutMs: options.waitTimeoutMs ?? 600_000,
         signal: options.signal,
         tolerate: isTransient,
         minDelayMs: Math.min(50, (options.pollIntervalMs ?? 1_000) / 10),
@@ -136,7 +136,7 @@ export class AsyncOperation<T> {
     return operationError(this.kind, `${this.describe()} failed`, failure);
   }
 
-  private expired(cause: FlinkNotFoundError): FlinkOperationError {
+  private expired(cause: FlinkApiError): FlinkOperationError {
     return new FlinkOperationError(
       `${this.describe()} is unknown to the JobManager: its result expired (kept for rest.async.store-duration, 5 minutes by default), the JobManager failed over, or the trigger id is wrong`,
       { operation: this.kind, cause },

@@ -1,5 +1,6 @@
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
+import { Backoff } from './backoff.js';
 
 /**
  * How late the SDK's own waits (a job's state, an async operation) may notice what they wait for:
@@ -16,7 +17,7 @@ export interface PollOptions {
   /** What is awaited, for the timeout message, e.g. "job 3f2b… to reach RUNNING". */
   what: string;
   /** Overall deadline in milliseconds. @default 300000 */
-  timeoutMs?: number | undefined;
+  waitTimeoutMs?: number | undefined;
   /** Cancels the wait. */
   signal?: AbortSignal | undefined;
   /** First delay between looks. @default 100 */
@@ -43,10 +44,10 @@ export interface PollOptions {
  * by `check` end the wait, unless `tolerate` accepts them.
  */
 export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const timeoutMs = options.waitTimeoutMs ?? 300_000;
   const maxDelay = options.maxDelayMs ?? 2_000;
   const minDelay = Math.min(options.minDelayMs ?? 100, maxDelay);
-  let delay = minDelay;
+  const backoff = new Backoff({ minMs: minDelay, maxMs: maxDelay, factor: 1.5 });
   const started = performance.now();
   const deadline = started + timeoutMs;
   let seen: string | undefined;
@@ -67,13 +68,14 @@ export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, 
     const left = deadline - performance.now();
     if (left <= 0) {
       throw new FlinkTimeoutError(
-        `timed out after ${timeoutMs} ms waiting for ${options.what}${seen ? ` (last seen: ${seen})` : ''}. Raise timeoutMs if this is expected to take longer.`,
+        `timed out after ${timeoutMs} ms waiting for ${options.what}${seen ? ` (last seen: ${seen})` : ''}. Raise waitTimeoutMs if this is expected to take longer.`,
         { timeoutMs, cause: tolerated },
       );
     }
+    const delay = backoff.delayMs;
     const pause =
       options.pauseRatio === undefined ? delay : Math.min(delay, Math.max(minDelay, (performance.now() - started) * options.pauseRatio));
     await sleep(Math.min(pause, left), options.signal);
-    delay = Math.min(delay * 1.5, maxDelay);
+    backoff.grow();
   }
 }

@@ -1,6 +1,6 @@
-import { clip } from '../internal/clip.js';
-import { rootCauseOf } from '../internal/java-trace.js';
+import { clip } from './clip.js';
 import { FlinkError } from './flink-error.js';
+import { rootCauseOf } from './java-trace.js';
 
 /** What the SDK keeps of a failed HTTP exchange (secrets redacted). */
 export interface FlinkApiErrorInit {

@@ -117,4 +117,20 @@ export class InsufficientSlotsError extends FlinkError {
     this.total = init.total;
     this.taskManagers = init.taskManagers;
   }
+
+  /**
+   * The one slot check of `submit`, `upgrade` and `rescale`: throws when `requested` slots are more
+   * than the cluster's free ones plus `freed` (the slots the job itself holds or gives up).
+   * @example InsufficientSlotsError.check(await flink.cluster.capacity(), 4);
+   */
+  static check(
+    capacity: { taskManagers: number; slotsTotal: number; slotsAvailable: number; slotsPerTaskManager?: number | undefined },
+    requested: number,
+    freed = 0,
+  ): void {
+    const available = capacity.slotsAvailable + freed;
+    if (requested <= available) return;
+    const { slotsTotal: total, taskManagers, slotsPerTaskManager } = capacity;
+    throw new InsufficientSlotsError({ requested, available, total, taskManagers, slotsPerTaskManager });
+  }
 }

@@ -17,7 +17,7 @@ export class FlinkConnectionError extends FlinkError {
   }
 }
 
-/** A request or a wait ran past its deadline (`timeoutMs`). */
+/** A request ran past its per-attempt deadline (`timeoutMs`), or a wait past its deadline (`waitTimeoutMs`). */
 export class FlinkTimeoutError extends FlinkError {
   /** The deadline that passed, in milliseconds. */
   readonly timeoutMs: number;

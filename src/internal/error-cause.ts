@@ -1,6 +1,5 @@
 /**
  * Reading an error's `cause` chain (Node's network errors nest the system error a few levels deep).
- * @internal
  */
 
 const MAX_DEPTH = 5;

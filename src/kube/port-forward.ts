@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough, type Readable, Writable } from 'node:stream';
+import { Backoff } from '../core/backoff.js';
 import { FlinkKubernetesError } from '../errors/kube-errors.js';
 import { sleep } from '../internal/sleep.js';
 import { type KubeApi, scrub, statusOf, toKubeError } from './api.js';
@@ -106,7 +107,7 @@ export class PortForwardServer {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const deadline = performance.now() + this.settings.reconnectTimeoutMs;
-    let delay = 100;
+    const backoff = new Backoff({ minMs: 100, maxMs: 1_000, factor: 2 });
     for (;;) {
       if (socket.destroyed || this.closed) return;
       try {
@@ -114,12 +115,12 @@ export class PortForwardServer {
         await this.relay(socket, target);
         return;
       } catch (error) {
-        if (!retryable(error) || performance.now() + delay > deadline) {
+        if (!retryable(error) || performance.now() + backoff.delayMs > deadline) {
           answerError(socket, error);
           return;
         }
-        await sleep(delay);
-        delay = Math.min(delay * 2, 1_000);
+        await sleep(backoff.delayMs);
+        backoff.grow();
       }
     }
   }

@@ -69,7 +69,10 @@ export interface LocalCluster extends AsyncDisposable {
    * restores them from their latest checkpoints; without it, the new JobManager knows no jobs.
    * @throws `FlinkInputError` when a JobManager already runs; `FlinkError` with its log tail when it does not come up.
    */
-  startJobManager(options?: { timeoutMs?: number }): Promise<void>;
+  startJobManager(options?: {
+    /** How long to wait for it to lead, in milliseconds. @default the cluster's `startTimeoutMs` */
+    waitTimeoutMs?: number;
+  }): Promise<void>;
   /** Stops every JVM and removes the temp directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -141,7 +144,7 @@ export function clusterHandle(parts: ClusterHandleParts): LocalCluster {
       if (jvms.liveJobManager()) throw new FlinkInputError('a JobManager is already running on this REST port; killJobManager() first');
       const jobManager = jvms.startJobManager();
       await parts.jvmsChanged();
-      await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.timeoutMs ?? settings.startTimeoutMs);
+      await waitForJobManager(cluster.client, jobManager, cluster.taskManagerIds.length, options.waitTimeoutMs ?? settings.startTimeoutMs);
     },
     stop() {
       stopped ??= cluster.client.close().then(parts.cleanup);

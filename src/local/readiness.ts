@@ -1,8 +1,8 @@
 import type { FlinkClient } from '../client.js';
 import { poll } from '../core/poll.js';
 import { FlinkError } from '../errors/flink-error.js';
+import { shorten } from '../errors/java-trace.js';
 import { FlinkTimeoutError } from '../errors/transport-errors.js';
-import { shorten } from '../internal/java-trace.js';
 import { fileTail } from './file-tail.js';
 import type { FlinkProcess } from './processes.js';
 
@@ -35,7 +35,12 @@ export async function waitUntilReady(
           seen: overview ? `${overview.taskManagers} TaskManagers, ${overview.slotsTotal} slots` : 'REST endpoint not answering yet',
         };
       },
-      { what: `${taskManagers} TaskManagers with ${slots} slots each to register`, timeoutMs, minDelayMs: 200, maxDelayMs: 1000 },
+      {
+        what: `${taskManagers} TaskManagers with ${slots} slots each to register`,
+        waitTimeoutMs: timeoutMs,
+        minDelayMs: 200,
+        maxDelayMs: 1000,
+      },
     );
   } catch (error) {
     if (error instanceof FlinkTimeoutError) {
@@ -87,7 +92,12 @@ export async function waitForJobManager(
         if (overview && overview.taskManagers >= taskManagers) return { done: true, value: undefined };
         return { done: false, seen: overview ? `${overview.taskManagers} TaskManagers registered` : 'REST endpoint not answering yet' };
       },
-      { what: `the new JobManager to lead with ${taskManagers} TaskManagers`, timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
+      {
+        what: `the new JobManager to lead with ${taskManagers} TaskManagers`,
+        waitTimeoutMs: timeoutMs,
+        minDelayMs: 200,
+        maxDelayMs: 1_000,
+      },
     );
   } catch (error) {
     if (!(error instanceof FlinkError)) throw error;

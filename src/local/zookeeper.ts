@@ -60,7 +60,7 @@ export async function startZooKeeper(setup: JvmSetup, dir: string, port: number,
         if (died !== undefined) throw new FlinkError(`the ZooKeeper JVM exited during start-up (${died}).`);
         return (await ruok(port)) ? { done: true, value: undefined } : { done: false, seen: 'no answer to ruok yet' };
       },
-      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
+      { what: `ZooKeeper on 127.0.0.1:${port} to answer`, waitTimeoutMs: timeoutMs, minDelayMs: 200, maxDelayMs: 1_000 },
     );
   } catch (error) {
     await stopJvm(proc, 5_000);

@@ -1,18 +1,20 @@
 import { compat } from '../compat/versions.js';
 import { AsyncOperation } from '../core/async-operation.js';
+import type { CheckpointEvent, WatchOptions } from '../core/checkpoint-watch.js';
+import { jobErrors } from '../core/job-routes.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
 import type { Checkpoint, CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import type { CheckpointEvent, WatchOptions } from './checkpoint-watch.js';
 import { Resource } from './resource.js';
 
 /** Checkpoint type for a manual trigger: as configured, a full one, or incremental (1.17–1.18 only). */
 export type CheckpointTriggerType = 'CONFIGURED' | 'FULL' | 'INCREMENTAL';
 
-const HINT_404 = 'No job with that id on this cluster, or (details) no checkpoint with that id in the history';
+/** An unknown job, or (details) a checkpoint no longer in the history. */
+const CHECKPOINT_ERRORS = jobErrors('No job with that id on this cluster, or (details) no checkpoint with that id in the history');
 
 /**
  * Checkpoints: statistics, configuration, details, manual triggers and a live watch.
@@ -34,7 +36,7 @@ export class CheckpointsResource extends Resource {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints`,
         schema: lazy.checkpoints('CheckpointStats'),
-        hints: { 404: HINT_404 },
+        errors: CHECKPOINT_ERRORS,
       },
       options,
     );
@@ -50,7 +52,7 @@ export class CheckpointsResource extends Resource {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/config`,
         schema: lazy.checkpoints('CheckpointConfig'),
-        hints: { 404: HINT_404 },
+        errors: CHECKPOINT_ERRORS,
       },
       options,
     );
@@ -68,7 +70,7 @@ export class CheckpointsResource extends Resource {
         method: 'GET',
         path: path`/jobs/${checkId('jobId', jobId)}/checkpoints/details/${checkpointId}`,
         schema: lazy.checkpoints('CheckpointDetails'),
-        hints: { 404: HINT_404 },
+        errors: CHECKPOINT_ERRORS,
       },
       options,
     );
@@ -106,7 +108,7 @@ export class CheckpointsResource extends Resource {
         json: { checkpointType: type, triggerId },
         schema: lazy.common('TriggerResponse'),
         idempotent: true,
-        hints: { 404: HINT_404 },
+        errors: CHECKPOINT_ERRORS,
       },
       options,
     );
@@ -136,7 +138,7 @@ export class CheckpointsResource extends Resource {
     const ctx = this.ctx;
     return (async function* () {
       // The watch loop loads with the first watch, not with `import 'flink-kit'`.
-      const { watchCheckpoints } = await import('./checkpoint-watch.js');
+      const { watchCheckpoints } = await import('../core/checkpoint-watch.js');
       yield* watchCheckpoints(ctx, jobId, options);
     })();
   }

@@ -1,4 +1,4 @@
-import { FlinkVersion } from '../compat/versions.js';
+import type { FlinkVersion } from '../compat/versions.js';
 import type { RequestOptions } from '../options.js';
 import type { DashboardConfig, Overview, TaskManager } from '../schemas/cluster.js';
 import { lazy } from '../schemas/lazy.js';
@@ -84,10 +84,5 @@ export class ClusterResource extends Resource {
    */
   async taskManagerStdout(taskManagerId: string, options?: RequestOptions): Promise<string> {
     return this.ctx.transport.request<string>({ method: 'GET', path: path`/taskmanagers/${taskManagerId}/stdout`, text: true }, options);
-  }
-
-  /** @internal Reads the version from `/config`. */
-  static async readVersion(resource: ClusterResource, options?: RequestOptions): Promise<FlinkVersion> {
-    return FlinkVersion.parse((await resource.config(options)).flinkVersion);
   }
 }

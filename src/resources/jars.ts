@@ -1,28 +1,18 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { compat } from '../compat/versions.js';
-import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
-import { FlinkInputError } from '../errors/flink-error.js';
-import { checkId, newFlinkId } from '../internal/ids.js';
+import { checkJarBytes, checkJarFile, checkJarId, checkJarSource, checkUploadName, safeUploadName } from '../core/jar-input.js';
+import { type RunOptions, runBody } from '../core/run-body.js';
+import { FlinkApiError } from '../errors/api-errors.js';
 import type { RequestOptions } from '../options.js';
 import type { JarInfo, JarPlan, UploadedJar } from '../schemas/jars.js';
 import { lazy } from '../schemas/lazy.js';
 import type { JarBody, UploadProgress } from '../transport/multipart.js';
 import { path } from '../transport/path.js';
-import {
-  type ClaimMode,
-  checkJarBytes,
-  checkJarFile,
-  checkJarId,
-  checkJarSource,
-  checkParallelism,
-  checkRunInput,
-  checkUploadName,
-  safeUploadName,
-} from './jar-input.js';
+import type { ErrorRule } from '../transport/request.js';
 import { Resource } from './resource.js';
 
-export { type ClaimMode, checkParallelism } from './jar-input.js';
+export type { ClaimMode } from '../core/jar-input.js';
+export type { RunOptions } from '../core/run-body.js';
 
 /** Options of {@link JarsResource.upload}. */
 export interface UploadOptions extends RequestOptions {
@@ -30,26 +20,6 @@ export interface UploadOptions extends RequestOptions {
   filename?: string;
   /** Called as bytes go out. */
   onProgress?: (progress: UploadProgress) => void;
-}
-
-/** What to run and how (options of {@link JarsResource.run}). */
-export interface RunOptions extends RequestOptions {
-  /** Main class; default: the jar manifest's `Main-Class` / `program-class`. */
-  entryClass?: string;
-  /** Program arguments, passed as a list (never re-tokenised). */
-  args?: readonly string[];
-  /** Parallelism of the job; default: the cluster's `parallelism.default`. */
-  parallelism?: number;
-  /** Job id to use (32 hex chars). Generated when omitted; makes the call safe to retry. */
-  jobId?: string;
-  /** Savepoint or retained checkpoint to restore from. */
-  savepointPath?: string;
-  /** Skip state that no operator of the new job claims. @default false */
-  allowNonRestoredState?: boolean;
-  /** Ownership of the restored snapshot. @default Flink's default (NO_CLAIM) */
-  claimMode?: ClaimMode;
-  /** Job configuration overrides (`flinkConfiguration`, Flink 1.17+). */
-  config?: Record<string, string>;
 }
 
 /**
@@ -108,7 +78,7 @@ export class JarsResource extends Resource {
    * @example await flink.jars.delete(jar.id);
    */
   async delete(jarId: string, options?: RequestOptions): Promise<void> {
-    await this.ctx.transport.request({ method: 'DELETE', path: path`/jars/${checkJarId(jarId)}` }, options).catch(jarNotFound(jarId));
+    await this.ctx.transport.request({ method: 'DELETE', path: path`/jars/${checkJarId(jarId)}`, errors: [jarNotFound(jarId)] }, options);
   }
 
   /**
@@ -116,13 +86,19 @@ export class JarsResource extends Resource {
    * @example const plan = await flink.jars.plan(jar.id, { parallelism: 4 });
    */
   async plan(jarId: string, options: Omit<RunOptions, 'savepointPath' | 'allowNonRestoredState' | 'claimMode'> = {}): Promise<JarPlan> {
-    const body = await this.runBody(options, false);
-    return this.ctx.transport
-      .request(
-        { method: 'POST', path: path`/jars/${checkJarId(jarId)}/plan`, json: body, schema: lazy.jars('JarPlan'), idempotent: true },
-        options,
-      )
-      .catch(jarNotFound(jarId));
+    checkJarId(jarId);
+    const body = await runBody(this.ctx, options, false);
+    return this.ctx.transport.request(
+      {
+        method: 'POST',
+        path: path`/jars/${jarId}/plan`,
+        json: body,
+        schema: lazy.jars('JarPlan'),
+        idempotent: true,
+        errors: [jarNotFound(jarId)],
+      },
+      options,
+    );
   }
 
   /**
@@ -134,7 +110,7 @@ export class JarsResource extends Resource {
    */
   async run(jarId: string, options: RunOptions = {}): Promise<{ jobId: string }> {
     checkJarId(jarId);
-    const body = await this.runBody(options, true);
+    const body = await runBody(this.ctx, options, true);
     const jobId = body['jobId'] as string;
     let attempts = 0;
     const record = () =>
@@ -156,77 +132,25 @@ export class JarsResource extends Resource {
           onAttempt: (n) => {
             attempts = n;
           },
-          hints: { 400: "The program's main() failed inside the JobManager, or the request was refused; see the root cause" },
+          errors: runErrors(jarId, jobId, options),
         },
         options,
       );
       record();
       return result;
     } catch (error) {
-      if (error instanceof FlinkApiError && isDuplicateJob(error)) {
-        // An earlier attempt got through before its reply was lost: that job is ours.
-        if (attempts > 1) {
-          record();
-          return { jobId };
-        }
-        throw new FlinkApiError({
-          status: error.status,
-          method: error.method,
-          path: error.path,
-          errors: error.errors,
-          hint: `Job id ${jobId} was already used on this cluster; omit jobId to get a fresh one`,
-          cause: error,
-        });
+      // An earlier attempt got through before its reply was lost: that job is ours.
+      if (attempts > 1 && error instanceof FlinkApiError && DUPLICATE_JOB.test(error.errors.join('\n'))) {
+        record();
+        return { jobId };
       }
-      throw jarNotFound(jarId)(runFailure(error, options));
+      throw error;
     }
-  }
-
-  /**
-   * @internal Checks run options as `run` would (class name, parallelism, job id, what the cluster's
-   * version accepts) without running anything, so workflows refuse bad input before they upload a jar
-   * or stop a job.
-   */
-  async checkRun(options: RunOptions = {}): Promise<void> {
-    await this.runBody(options, true);
-  }
-
-  private async runBody(options: RunOptions, forRun: boolean): Promise<Record<string, unknown>> {
-    checkRunInput(forRun ? options : { entryClass: options.entryClass, args: options.args, config: options.config });
-    const body: Record<string, unknown> = {};
-    if (options.entryClass !== undefined) body['entryClass'] = options.entryClass;
-    if (options.args !== undefined) body['programArgsList'] = [...options.args];
-    if (options.parallelism !== undefined) body['parallelism'] = checkParallelism(options.parallelism);
-    body['jobId'] = options.jobId === undefined ? newFlinkId() : checkId('jobId', options.jobId);
-    if (forRun) {
-      if (options.savepointPath !== undefined) body['savepointPath'] = options.savepointPath;
-      if (options.allowNonRestoredState !== undefined) body['allowNonRestoredState'] = options.allowNonRestoredState;
-    }
-    const needsVersion = options.config !== undefined || (forRun && options.claimMode !== undefined);
-    if (needsVersion) {
-      const version = await this.ctx.version(options);
-      if (options.config !== undefined) {
-        if (!compat.runConfig(version))
-          throw new FlinkInputError(`config (flinkConfiguration) needs Flink 1.17+, the cluster runs ${version}`);
-        body['flinkConfiguration'] = options.config;
-      }
-      if (forRun && options.claimMode !== undefined) {
-        if (!compat.claimMode(version)) {
-          throw new FlinkInputError(
-            `claimMode needs Flink 1.15+ (restoreMode; claimMode from 1.20), the cluster runs ${version}: omit it, and the job restores as that version always does`,
-          );
-        }
-        body[compat.claimModeField(version)] = options.claimMode;
-      }
-    }
-    return body;
   }
 }
 
-function isDuplicateJob(error: FlinkApiError): boolean {
-  // 1.x: DuplicateJobSubmissionException; 2.3+ runs jars as applications: DuplicateApplicationSubmissionException.
-  return error.errors.some((e) => /Duplicate(?:Job|Application)SubmissionException/.test(e));
-}
+/** 1.x: DuplicateJobSubmissionException; 2.3+ runs jars as applications: DuplicateApplicationSubmissionException. */
+const DUPLICATE_JOB = /Duplicate(?:Job|Application)SubmissionException/;
 
 /** What to do about a failed run whose root cause Flink names, by that cause. */
 const RUN_FAILURES: ReadonlyArray<[RegExp, (options: RunOptions) => string]> = [
@@ -247,31 +171,27 @@ const RUN_FAILURES: ReadonlyArray<[RegExp, (options: RunOptions) => string]> = [
   ],
 ];
 
-/** A failed run with the what-to-do its root cause calls for; other errors pass unchanged. */
-function runFailure(error: unknown, options: RunOptions): unknown {
-  if (!(error instanceof FlinkApiError) || error.rootCause === undefined) return error;
-  const hint = RUN_FAILURES.find(([cause]) => cause.test(error.errors.join('\n')))?.[1](options);
-  if (!hint) return error;
-  return FlinkApiError.from({ status: error.status, method: error.method, path: error.path, errors: error.errors, hint, cause: error });
+/**
+ * The error rules of `POST /jars/:id/run`, the first that matches applies: a job id used before, an
+ * unknown jar, a root cause Flink names, then main() failing at large.
+ */
+function runErrors(jarId: string, jobId: string, options: RunOptions): ErrorRule[] {
+  return [
+    { match: DUPLICATE_JOB, hint: `Job id ${jobId} was already used on this cluster; omit jobId to get a fresh one` },
+    jarNotFound(jarId),
+    ...RUN_FAILURES.map(([match, hint]): ErrorRule => ({ match, hint: hint(options) })),
+    { status: 400, hint: "The program's main() failed inside the JobManager, or the request was refused; see the root cause" },
+  ];
 }
 
-/** Flink answers "… does not exist" with 400 or 500 for unknown jars; surface it as a not-found error. */
-function jarNotFound(jarId: string) {
-  return (error: unknown): never => {
-    if (
-      error instanceof FlinkApiError &&
-      !(error instanceof FlinkNotFoundError) &&
-      error.errors.some((e) => /does not exist|could not be found/i.test(e) && e.includes(jarId))
-    ) {
-      throw new FlinkNotFoundError({
-        status: error.status,
-        method: error.method,
-        path: error.path,
-        errors: error.errors,
-        hint: 'Uploaded jars live only as long as the JobManager process; upload it again (jars.list() shows what is there)',
-        cause: error,
-      });
-    }
-    throw error;
+/** Flink answers an unknown jar with 400 or 500 ("… does not exist"): a not-found error that says to upload again. */
+function jarNotFound(jarId: string): ErrorRule {
+  const id = jarId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    status: [400, 500],
+    // The jar id and "does not exist" on one line, in either order.
+    match: new RegExp(`${id}.*(?:does not exist|could not be found)|(?:does not exist|could not be found).*${id}`, 'i'),
+    is: 'not-found',
+    hint: 'Uploaded jars live only as long as the JobManager process; upload it again (jars.list() shows what is there)',
   };
 }

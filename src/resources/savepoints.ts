@@ -1,14 +1,13 @@
 import { AsyncOperation, type OperationStatus, type OperationWaitOptions } from '../core/async-operation.js';
+import { checkDirectory, checkRunning, type SavepointFormat, savepointFailure, TRIGGER_ERRORS } from '../core/savepoint-rules.js';
 import { FlinkInputError } from '../errors/flink-error.js';
 import { checkId, newFlinkId } from '../internal/ids.js';
 import type { RequestOptions } from '../options.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
 import { Resource } from './resource.js';
-import { checkRunning, savepointFailure, triggerError } from './savepoint-failures.js';
 
-/** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
-export type SavepointFormat = 'CANONICAL' | 'NATIVE';
+export type { SavepointFormat } from '../core/savepoint-rules.js';
 
 /** Options of {@link SavepointsResource.trigger}. */
 export interface SavepointTriggerOptions extends RequestOptions {
@@ -20,14 +19,6 @@ export interface SavepointTriggerOptions extends RequestOptions {
   formatType?: SavepointFormat;
   /** Trigger id to use (32 hex chars); generated when omitted. A repeat with the same id never starts a second savepoint. */
   triggerId?: string;
-}
-
-/** Checks an optional directory URI. */
-export function checkDirectory(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new FlinkInputError('targetDirectory must be a non-empty path or URI such as s3://bucket/savepoints');
-  return value;
 }
 
 /**
@@ -56,12 +47,17 @@ export class SavepointsResource extends Resource {
     if (dir !== undefined) body['target-directory'] = dir;
     if (options.formatType !== undefined) body['formatType'] = options.formatType;
     await checkRunning('savepoint', jobId, this.ctx, options);
-    await this.ctx.transport
-      .request(
-        { method: 'POST', path: path`/jobs/${jobId}/savepoints`, json: body, schema: lazy.common('TriggerResponse'), idempotent: true },
-        options,
-      )
-      .catch(triggerError);
+    await this.ctx.transport.request(
+      {
+        method: 'POST',
+        path: path`/jobs/${jobId}/savepoints`,
+        json: body,
+        schema: lazy.common('TriggerResponse'),
+        idempotent: true,
+        errors: TRIGGER_ERRORS,
+      },
+      options,
+    );
     return this.handle(jobId, triggerId);
   }
 
@@ -92,7 +88,8 @@ export class SavepointsResource extends Resource {
 
   /**
    * Deletes a savepoint's files through the JobManager and waits until that is done. Never dispose
-   * the savepoint you would restore from.
+   * the savepoint you would restore from. `timeoutMs` is the deadline of each request,
+   * `waitTimeoutMs` that of the wait for the disposal.
    * @throws {@link FlinkOperationError} when the disposal failed (e.g. no such savepoint).
    * @example await flink.savepoints.dispose('file:/savepoints/savepoint-3f2b9c-1a2b3c4d5e6f');
    */
@@ -114,6 +111,10 @@ export class SavepointsResource extends Resource {
       kind: 'disposal',
       triggerId,
       statusPath: path`/savepoint-disposal/${triggerId}`,
-    }).result(options);
+    }).result({
+      ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 }

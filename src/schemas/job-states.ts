@@ -33,3 +33,21 @@ export const TASK_STATES = [
 ] as const;
 /** A task's execution state. */
 export type TaskState = (typeof TASK_STATES)[number] | (string & {});
+
+/**
+ * The tasks that neither run nor finished, as `[state, count]` (the `TOTAL` key of `/jobs/overview`
+ * aside): the one "tasks still waiting" rule. Flink calls a job, and a vertex, RUNNING as soon as one
+ * subtask runs, while others may still wait for a slot (SCHEDULED), deploy or initialize.
+ * @example waitingTasks({ RUNNING: 2, SCHEDULED: 1, TOTAL: 3 }) // [['SCHEDULED', 1]]
+ */
+export function waitingTasks(tasks: Readonly<Record<string, number>>): Array<[state: string, count: number]> {
+  return Object.entries(tasks).filter(([state, n]) => n > 0 && state !== 'TOTAL' && state !== 'RUNNING' && state !== 'FINISHED');
+}
+
+/**
+ * Every task RUNNING or FINISHED, and at least one RUNNING: what `waitFor` counts as RUNNING.
+ * @example allTasksRunning({ RUNNING: 2, FINISHED: 1 }) // true
+ */
+export function allTasksRunning(tasks: Readonly<Record<string, number>>): boolean {
+  return waitingTasks(tasks).length === 0 && (tasks['RUNNING'] ?? 0) > 0;
+}

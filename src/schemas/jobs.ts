@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { rootCauseOf } from '../internal/java-trace.js';
+import { rootCauseOf } from '../errors/java-trace.js';
 import { epochMs, openEnum } from './common.js';
-import { JOB_STATES, type JobState, TASK_STATES, type TaskState } from './job-states.js';
+import { JOB_STATES, type JobState, TASK_STATES, type TaskState, waitingTasks } from './job-states.js';
 
 // The states live in a module without zod, so `import 'flink-kit'` does not load zod for them.
 export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './job-states.js';
@@ -78,7 +78,7 @@ export const JobDetails = JobWireCore.extend({
     /** Every task of every vertex is RUNNING or FINISHED (and there is at least one RUNNING). */
     allTasksRunning:
       vertices.length > 0 &&
-      vertices.every((v) => (v.status === 'RUNNING' || v.status === 'FINISHED') && !hasWaitingTasks(v.tasks)) &&
+      vertices.every((v) => (v.status === 'RUNNING' || v.status === 'FINISHED') && waitingTasks(v.tasks).length === 0) &&
       vertices.some((v) => v.status === 'RUNNING'),
   };
 });
@@ -131,14 +131,6 @@ export const JobExceptions = z
   });
 /** A job's failure history, newest first, each with its root cause. */
 export type JobExceptions = z.output<typeof JobExceptions>;
-
-/**
- * Some subtask is neither RUNNING nor FINISHED. Needed besides the vertex status, which Flink
- * aggregates to RUNNING as soon as one subtask runs, even while others still wait for a slot.
- */
-function hasWaitingTasks(tasks: Record<string, number>): boolean {
-  return Object.entries(tasks).some(([state, n]) => n > 0 && state !== 'RUNNING' && state !== 'FINISHED');
-}
 
 /** Task counts come as `running`/`RUNNING` depending on the route; use the ExecutionState spelling. */
 function upperCaseKeys(record: Record<string, number>): Record<string, number> {

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 /**
  * A schema that is loaded when a reply needs it. zod and the schema modules cost tens of
  * milliseconds to load; resources name their schemas through refs so that `import 'flink-kit'`
- * loads neither, and the transport loads them while the request is on the wire.
- * @internal
+ * loads neither, and the transport loads them while the request is on the wire. (Not exported by
+ * the package: `flink-kit/schemas` exports the schemas themselves.)
  */
 export interface SchemaRef<T> {
   load(): Promise<z.ZodType<T>>;
@@ -21,7 +21,6 @@ type RefsOf<M> = <K extends { [P in keyof M]: M[P] extends z.ZodType ? P : never
  * const jobs = lazySchemas(() => import('../schemas/jobs.js'));
  * transport.request({ method: 'GET', path: '/jobs/overview', schema: jobs('JobsOverview') });
  * ```
- * @internal
  */
 export function lazySchemas<M extends object>(loadModule: () => Promise<M>): RefsOf<M> {
   let module: Promise<M> | undefined;
@@ -41,14 +40,13 @@ export function lazySchemas<M extends object>(loadModule: () => Promise<M>): Ref
   }) as RefsOf<M>;
 }
 
-/** True for a {@link SchemaRef}, false for a schema. @internal */
+/** True for a {@link SchemaRef}, false for a schema. */
 export function isSchemaRef<T>(schema: z.ZodType<T> | SchemaRef<T>): schema is SchemaRef<T> {
   return typeof (schema as { load?: unknown }).load === 'function' && typeof (schema as { safeParse?: unknown }).safeParse !== 'function';
 }
 
 /**
  * The schema modules, loaded on first use: `lazy.jobs('JobsOverview')` is a ref to `JobsOverview`.
- * @internal
  */
 export const lazy = {
   checkpoints: lazySchemas(() => import('./checkpoints.js')),

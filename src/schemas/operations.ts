@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { clip } from '../internal/clip.js';
-import { rootCauseOf, shorten } from '../internal/java-trace.js';
+import { clip } from '../errors/clip.js';
+import { rootCauseOf, shorten } from '../errors/java-trace.js';
 
 /** Flink's `SerializedThrowable` as it is on the wire: `class` and `stack-trace` besides the spec's field. */
 const SerializedThrowable = z.looseObject({

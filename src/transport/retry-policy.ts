@@ -49,8 +49,13 @@ export function isRetryable(error: unknown, context: RetryContext): boolean {
 }
 
 /**
- * A failed read that a later look may cure: what the retry policy repeats for a GET (nothing
- * answering, a timeout, 408/429/502/503/504). Waits that poll ride these out until their deadline.
+ * A failed read that a later look may cure: the one rule of every wait and watch that polls, and
+ * what the retry policy repeats for a GET. Nothing answering and our own timeout (a JobManager
+ * restarting or failing over), 503 (Flink's REST endpoint or leader not ready), 502/504 (a proxy in
+ * front of a JobManager that is away), 408 and 429. Not 500: Flink answers 500 when a handler threw
+ * (a NullPointerException, an exception of the job), and the same read gets the same answer; a wait
+ * that rode it out would hide the failure until its deadline. (The 500 that means "no such job" is
+ * a not-found error by the job routes' rules.)
  */
 export function isTransient(error: unknown): boolean {
   return isRetryable(error, { idempotent: true, streamBody: false });

@@ -2,6 +2,7 @@ import type { RequestOptions } from '../options.js';
 import type { ClusterResource } from '../resources/cluster.js';
 import type { JobsResource } from '../resources/jobs.js';
 import type { Overview } from '../schemas/cluster.js';
+import { waitingTasks } from '../schemas/job-states.js';
 import type { JobSummary } from '../schemas/jobs.js';
 
 /** The outcome of one check. */
@@ -185,7 +186,7 @@ async function jobChecks(deps: DoctorDeps, request: RequestOptions): Promise<Doc
   }
   const checks: DoctorCheck[] = [];
   for (const job of jobs) {
-    const waiting = Object.entries(job.tasks).filter(([s, n]) => n > 0 && ['CREATED', 'SCHEDULED', 'DEPLOYING'].includes(s));
+    const waiting = waitingTasks(job.tasks);
     if (TROUBLED.has(job.state) || (job.state === 'FAILED' && Date.now() - (job.endTime ?? 0) < 3_600_000)) {
       const cause = (await deps.jobs.exceptions(job.id, request).catch(() => undefined))?.rootCause;
       checks.push({
@@ -199,7 +200,7 @@ async function jobChecks(deps: DoctorDeps, request: RequestOptions): Promise<Doc
         id: `job:${job.id}`,
         status: 'warn',
         summary: `job ${job.id} (${job.name}) is RUNNING but ${waiting.map(([s, n]) => `${n} tasks ${s}`).join(', ')}`,
-        fix: 'the job waits for slots: add TaskManagers or lower its parallelism',
+        fix: 'tasks that stay CREATED or SCHEDULED wait for slots: add TaskManagers or lower its parallelism',
       });
     }
   }

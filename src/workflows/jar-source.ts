@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { checkJarId, checkJarSource } from '../resources/jar-input.js';
+import { checkJarId, checkJarSource } from '../core/jar-input.js';
 import type { JarsResource, UploadOptions } from '../resources/jars.js';
 
 /** A jar to run: a path, Buffer or stream to upload, or `{ id }` of an uploaded jar. */

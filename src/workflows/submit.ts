@@ -1,10 +1,10 @@
+import { checkParallelism } from '../core/jar-input.js';
+import { type RunOptions, runBody } from '../core/run-body.js';
 import { InsufficientSlotsError } from '../errors/domain-errors.js';
 import type { RequestOptions } from '../options.js';
-import type { ClusterResource } from '../resources/cluster.js';
-import { checkParallelism, type JarsResource, type RunOptions } from '../resources/jars.js';
-import type { JobsResource } from '../resources/jobs.js';
 import type { JobDetails, JobState } from '../schemas/jobs.js';
 import type { UploadProgress } from '../transport/multipart.js';
+import type { ClientParts } from './client-parts.js';
 import { checkJarToRun, type JarSource, jarToRun } from './jar-source.js';
 
 /** Options of `client.submit()`: upload (or reuse) a jar, check capacity, run, wait. */
@@ -25,7 +25,7 @@ export interface SubmitOptions extends Omit<RunOptions, 'signal' | 'timeoutMs' |
   /** Upload progress. */
   onProgress?: (progress: UploadProgress) => void;
   /** Deadline of the wait, in milliseconds. @default 300000 */
-  timeoutMs?: number;
+  waitTimeoutMs?: number;
   /** Cancels the whole workflow. */
   signal?: AbortSignal;
 }
@@ -41,35 +41,29 @@ export interface SubmitResult {
   job: JobDetails | undefined;
 }
 
-/** The resources the workflow drives. */
-export interface SubmitDeps {
-  cluster: ClusterResource;
-  jars: JarsResource;
-  jobs: JobsResource;
-}
-
 /**
  * Upload + preflight + run + wait. Bad input and too little capacity are reported before anything is
  * uploaded; a jar uploaded here is deleted again when the run or the wait fails (unless `keepJar`).
  */
-export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<SubmitResult> {
+export async function submit(deps: ClientParts, options: SubmitOptions): Promise<SubmitResult> {
   const request: RequestOptions = options.signal ? { signal: options.signal } : {};
   checkJarToRun(options.jar);
   if (options.parallelism !== undefined) checkParallelism(options.parallelism);
   if (options.parallelism !== undefined && options.checkSlots !== false) {
-    const capacity = await deps.cluster.capacity(request);
-    if (options.parallelism > capacity.slotsAvailable) {
-      throw new InsufficientSlotsError({
-        requested: options.parallelism,
-        available: capacity.slotsAvailable,
-        total: capacity.slotsTotal,
-        taskManagers: capacity.taskManagers,
-        slotsPerTaskManager: capacity.slotsPerTaskManager,
-      });
-    }
+    InsufficientSlotsError.check(await deps.cluster.capacity(request), options.parallelism);
   }
-  const { jar: _jar, filename: _f, until: _u, checkSlots: _c, keepJar: _k, onProgress: _p, timeoutMs: _t, signal: _s, ...run } = options;
-  await deps.jars.checkRun({ ...run, ...request });
+  const {
+    jar: _jar,
+    filename: _f,
+    until: _u,
+    checkSlots: _c,
+    keepJar: _k,
+    onProgress: _p,
+    waitTimeoutMs: _t,
+    signal: _s,
+    ...run
+  } = options;
+  await runBody(deps.ctx, { ...run, ...request }, true);
   const { jarId, uploaded } = await jarToRun(deps.jars, options.jar, {
     ...request,
     ...(options.filename ? { filename: options.filename } : {}),
@@ -81,7 +75,7 @@ export async function submit(deps: SubmitDeps, options: SubmitOptions): Promise<
     if (until === 'SUBMITTED') return { jobId, jarId, state: await deps.jobs.status(jobId, request), job: undefined };
     const job = await deps.jobs.waitFor(jobId, {
       until,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
       ...request,
     });
     return { jobId, jarId, state: job.state, job };

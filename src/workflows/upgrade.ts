@@ -1,13 +1,14 @@
+import { checkParallelism } from '../core/jar-input.js';
+import { waitForJob } from '../core/job-wait.js';
 import { poll, SDK_PAUSE_RATIO } from '../core/poll.js';
+import { type RunOptions, runBody } from '../core/run-body.js';
+import type { SavepointFormat } from '../core/savepoint-rules.js';
+import { stopWithSavepoint } from '../core/stop-with-savepoint.js';
 import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../errors/domain-errors.js';
 import { FlinkError, FlinkInputError } from '../errors/flink-error.js';
 import { checkId } from '../internal/ids.js';
 import type { CheckpointsResource } from '../resources/checkpoints.js';
-import type { ClusterResource } from '../resources/cluster.js';
-import { checkParallelism, type JarsResource, type RunOptions } from '../resources/jars.js';
-import type { JobsResource } from '../resources/jobs.js';
-import type { RunRegistry } from '../resources/resource.js';
-import type { SavepointFormat } from '../resources/savepoints.js';
+import type { ClientParts } from './client-parts.js';
 import { checkJarToRun, type JarSource, jarToRun } from './jar-source.js';
 
 /** How to start the previous version again if the new one fails (the rollback). */
@@ -46,7 +47,7 @@ export interface UpgradeOptions
   /** Keep the new jar even if the upgrade is rolled back. @default false */
   keepJar?: boolean;
   /** Deadline of each wait (savepoint, stop, new job RUNNING), in milliseconds. @default 300000 */
-  timeoutMs?: number;
+  waitTimeoutMs?: number;
   /** Cancels the waits; a rollback still runs if the old job was already stopped. */
   signal?: AbortSignal;
 }
@@ -65,15 +66,6 @@ export interface UpgradeResult {
   jarId: string;
 }
 
-/** The resources the workflow drives. */
-export interface UpgradeDeps {
-  cluster: ClusterResource;
-  jars: JarsResource;
-  jobs: JobsResource;
-  checkpoints: CheckpointsResource;
-  runs: RunRegistry;
-}
-
 /**
  * Longest pause of the workflow's waits. They start at a tenth of it and never pause longer than a
  * tenth of the time waited so far (the poller's pause ratio), so the workflow's own latency stays a
@@ -86,13 +78,13 @@ const POLL_MS = 100;
  * tasks run, confirm the restore from checkpoint statistics. If the new job does not come up, roll
  * back: start the previous version from the same savepoint and throw {@link FlinkUpgradeError}.
  */
-export async function upgrade(deps: UpgradeDeps, jobId: string, options: UpgradeOptions = {}): Promise<UpgradeResult> {
+export async function upgrade(deps: ClientParts, jobId: string, options: UpgradeOptions = {}): Promise<UpgradeResult> {
   checkId('jobId', jobId);
   if (options.parallelism !== undefined) checkParallelism(options.parallelism);
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const waitTimeoutMs = options.waitTimeoutMs ?? 300_000;
   const request = options.signal ? { signal: options.signal } : {};
 
-  const recorded = deps.runs.get(jobId);
+  const recorded = deps.ctx.runs.get(jobId);
   const previous: PreviousRun | undefined =
     options.previous === false ? undefined : (options.previous ?? (recorded ? { ...recorded, jar: { id: recorded.jarId } } : undefined));
   if (options.previous !== false && previous === undefined) {
@@ -117,16 +109,7 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
 
   if (capacity) {
     // The old job's slots come free when it stops (with slot sharing it holds its widest vertex's parallelism).
-    const available = capacity.slotsAvailable + oldParallelism;
-    if (parallelism > available) {
-      throw new InsufficientSlotsError({
-        requested: parallelism,
-        available,
-        total: capacity.slotsTotal,
-        taskManagers: capacity.taskManagers,
-        slotsPerTaskManager: capacity.slotsPerTaskManager,
-      });
-    }
+    InsufficientSlotsError.check(capacity, parallelism, oldParallelism);
   }
 
   // The new version runs with the previous entry class, arguments and config unless told otherwise.
@@ -136,7 +119,7 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
     parallelism,
   };
   // Check the run and upload first: bad options and a missing or broken file fail before anything is stopped.
-  await deps.jars.checkRun({ ...run, ...request });
+  await runBody(deps.ctx, { ...run, ...request }, true);
   const { jarId, uploaded } = await jarToRun(deps.jars, newJar, {
     ...request,
     ...(options.filename ? { filename: options.filename } : {}),
@@ -157,12 +140,13 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
 
   let savepointPath: string;
   try {
-    ({ savepointPath } = await deps.jobs.stopRunning(
+    ({ savepointPath } = await stopWithSavepoint(
+      deps.ctx,
       jobId,
       {
         ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }),
         ...(options.formatType === undefined ? {} : { formatType: options.formatType }),
-        waitTimeoutMs: timeoutMs,
+        waitTimeoutMs,
         pollIntervalMs: POLL_MS,
         ...request,
       },
@@ -182,19 +166,19 @@ export async function upgrade(deps: UpgradeDeps, jobId: string, options: Upgrade
   const checkSignal = options.signal ? AbortSignal.any([options.signal, checks.signal]) : checks.signal;
   try {
     ({ jobId: newJobId } = await deps.jars.run(jarId, { ...run, savepointPath, ...request }));
-    const wait = { timeoutMs, pollIntervalMs: POLL_MS, ...request };
+    const wait = { waitTimeoutMs, pollIntervalMs: POLL_MS, ...request };
     // A job restores its state before it runs: once it does, confirm the restore while its tasks come up.
-    await deps.jobs.waitForSummary(newJobId, { until: 'RUNNING', allTasksRunning: false, ...wait });
+    await waitForJob(deps.ctx, newJobId, { until: 'RUNNING', allTasksRunning: false, ...wait });
     const restore = confirmRestore(deps.checkpoints, newJobId, savepointPath, checkSignal);
     restore.catch(() => undefined); // awaited below, unless the wait fails first
-    await deps.jobs.waitForSummary(newJobId, { until: 'RUNNING', ...wait });
+    await waitForJob(deps.ctx, newJobId, { until: 'RUNNING', ...wait });
     const restoredCheckpointId = await restore;
     return { previousJobId: jobId, savepointPath, jobId: newJobId, restoredCheckpointId, jarId };
   } catch (failure) {
     checks.abort();
     // PreviousRun.parallelism defaults to the stopped job's parallelism, not the cluster's default.
     const rollbackRun = previous && { ...previous, parallelism: previous.parallelism ?? oldParallelism };
-    throw await rollback(deps, { jobId, savepointPath, newJobId, previous: rollbackRun, failure, dropUpload, timeoutMs });
+    throw await rollback(deps, { jobId, savepointPath, newJobId, previous: rollbackRun, failure, dropUpload, waitTimeoutMs });
   }
 }
 
@@ -219,7 +203,7 @@ async function confirmRestore(
     },
     {
       what: `job ${jobId} to report its restore from ${savepointPath}`,
-      timeoutMs: 30_000,
+      waitTimeoutMs: 30_000,
       signal,
       minDelayMs: POLL_MS / 10,
       maxDelayMs: POLL_MS,
@@ -229,7 +213,7 @@ async function confirmRestore(
 }
 
 async function rollback(
-  deps: UpgradeDeps,
+  deps: ClientParts,
   s: {
     jobId: string;
     savepointPath: string;
@@ -237,13 +221,13 @@ async function rollback(
     previous: PreviousRun | undefined;
     failure: unknown;
     dropUpload: () => Promise<void>;
-    timeoutMs: number;
+    waitTimeoutMs: number;
   },
 ): Promise<FlinkUpgradeError> {
   // No signal from here on: whatever the caller aborted, a stopped job must not stay down.
   if (s.newJobId) {
     await deps.jobs.cancel(s.newJobId).catch(() => undefined);
-    await deps.jobs.waitFor(s.newJobId, { until: 'TERMINAL', timeoutMs: 60_000, pollIntervalMs: POLL_MS }).catch(() => undefined);
+    await deps.jobs.waitFor(s.newJobId, { until: 'TERMINAL', waitTimeoutMs: 60_000, pollIntervalMs: POLL_MS }).catch(() => undefined);
   }
   await s.dropUpload();
   const what = s.failure instanceof Error ? s.failure.message : String(s.failure);
@@ -261,7 +245,7 @@ async function rollback(
       ...pick(prev, ['entryClass', 'args', 'parallelism', 'config', 'allowNonRestoredState']),
       savepointPath: s.savepointPath,
     });
-    await deps.jobs.waitFor(rollbackJobId, { until: 'RUNNING', timeoutMs: s.timeoutMs, pollIntervalMs: POLL_MS });
+    await deps.jobs.waitFor(rollbackJobId, { until: 'RUNNING', waitTimeoutMs: s.waitTimeoutMs, pollIntervalMs: POLL_MS });
     return new FlinkUpgradeError(
       `upgrade of job ${s.jobId} failed: ${what}. Rolled back: the previous version runs again as job ${rollbackJobId}, restored from the savepoint ${s.savepointPath}`,
       { ...base, rolledBack: true, rollbackJobId },

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkClient } from '../../src/client.ts';
+import type { CheckpointEvent } from '../../src/core/checkpoint-watch.ts';
 import { poll } from '../../src/core/poll.ts';
 import { FlinkApiError, FlinkConnectionError, FlinkInputError, FlinkOperationError, isFlinkError } from '../../src/errors/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
-import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
 import { pidsMentioning } from '../fakes/processes.ts';
 import {
   completedOnDisk,
@@ -108,14 +108,14 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
         // Two checkpoints in, right after the next one: a submit, and the JobManager killed under its run request.
         if (!racing && event.type === 'completed' && completedCount() >= 3) {
           seen.lastReportedBeforeKill = event.checkpointId;
-          racing = settle(racer.submit({ jar: counterJar, parallelism: 1, args: ['--tag', 'racing'], timeoutMs: 240_000 }));
+          racing = settle(racer.submit({ jar: counterJar, parallelism: 1, args: ['--tag', 'racing'], waitTimeoutMs: 240_000 }));
         }
       }
     })();
 
     await poll(async () => (killing ? { done: true, value: await killing } : { done: false }), {
       what: 'three completed checkpoints and the kill',
-      timeoutMs: 120_000,
+      waitTimeoutMs: 120_000,
     });
     seen.countsAtKill = counterCounts(cluster, TAG);
     // Calls made while no JobManager runs: a read with the default retries, a patient read, a run (it carries a job id).
@@ -125,7 +125,7 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
 
     await cluster.startJobManager();
     seen.leaderMs = performance.now() - seen.killedAt;
-    await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 180_000 });
+    await flink.jobs.waitFor(jobId, { until: 'RUNNING', waitTimeoutMs: 180_000 });
     seen.runningMs = performance.now() - seen.killedAt;
     seen.calls = {
       quickRead: await quickRead,
@@ -144,7 +144,7 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
         const after = events.filter((e) => e.type === 'completed' && restored && e.checkpointId > restored.checkpointId);
         return after.length >= 2 ? { done: true, value: undefined } : { done: false };
       },
-      { what: 'a restored event and two completed checkpoints after it', timeoutMs: 120_000 },
+      { what: 'a restored event and two completed checkpoints after it', waitTimeoutMs: 120_000 },
     );
     watching.abort();
     await watch;
@@ -218,7 +218,7 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
     const known = new Set([jobId]);
     if (run.ok) {
       known.add(run.value.jobId);
-      expect(await flink.jobs.waitFor(run.value.jobId, { until: 'FINISHED', timeoutMs: 120_000 })).toMatchObject({ state: 'FINISHED' });
+      expect(await flink.jobs.waitFor(run.value.jobId, { until: 'FINISHED', waitTimeoutMs: 120_000 })).toMatchObject({ state: 'FINISHED' });
     }
     if (racingSubmit.ok) known.add(racingSubmit.value.jobId);
     else expect(isFlinkError(racingSubmit.error)).toBe(true);
@@ -228,7 +228,7 @@ describe(`JobManager failover with ZooKeeper HA (Flink ${FLINK_VERSION})`, () =>
   });
 
   it('in-place rescale on this cluster (default scheduler) is a typed error that names jobmanager.scheduler: adaptive', async () => {
-    const error = await flink.jobs.rescale(jobId, { parallelism: 1 }).catch((e: unknown) => e);
+    const error = await flink.rescale(jobId, { parallelism: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkOperationError);
     expect((error as FlinkOperationError).operation).toBe('rescale');
     expect((error as Error).message).toContain('jobmanager.scheduler: adaptive');

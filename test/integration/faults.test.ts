@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkClient } from '../../src/client.ts';
+import type { CheckpointEvent } from '../../src/core/checkpoint-watch.ts';
 import { poll } from '../../src/core/poll.ts';
 import {
   FlinkApiError,
@@ -23,7 +24,6 @@ import {
 } from '../../src/errors/index.ts';
 import type { LocalCluster } from '../../src/local/index.ts';
 import { freePort } from '../../src/local/processes.ts';
-import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
 import { TERMINAL_JOB_STATES } from '../../src/schemas/job-states.ts';
 import { caught } from '../fakes/caught.ts';
 import { ensureBuilt, runCli } from '../fakes/cli-process.ts';
@@ -128,7 +128,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
         const created = (await flink.jobs.list()).filter((j) => !before.has(j.id));
         return created.every((j) => TERMINAL_JOB_STATES.has(j.state)) ? { done: true, value: created } : { done: false };
       },
-      { what: 'the 100 jobs to end', timeoutMs: 180_000 },
+      { what: 'the 100 jobs to end', waitTimeoutMs: 180_000 },
     );
     const runs = proxy.requests('POST', /\/run$/);
     const lost = runs.filter((r) => r.fault === 'lose-reply');
@@ -224,7 +224,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
     const patches = proxy.requests('PATCH', new RegExp(jobId));
     expect(patches.map((p) => p.fault)).toEqual(['lose-reply', undefined]);
     expect(patches.every((p) => p.reachedFlink && (p.flinkStatus === 202 || p.flinkStatus === 409))).toBe(true);
-    expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', timeoutMs: 60_000 })).state).toBe('CANCELED');
+    expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', waitTimeoutMs: 60_000 })).state).toBe('CANCELED');
   });
 
   it('a savepoint trigger whose reply was lost is retried with the same trigger id: one savepoint; a disposal whose reply was lost is not repeated', async () => {
@@ -234,7 +234,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
     const client = viaProxy();
     try {
       const { location } = await (await client.savepoints.trigger(jobId, { targetDirectory: `file://${dir}` })).result({
-        timeoutMs: 120_000,
+        waitTimeoutMs: 120_000,
       });
       const triggers = proxy.requests('POST', new RegExp(`/jobs/${jobId}/savepoints$`));
       expect(triggers.map((t) => t.fault)).toEqual(['lose-reply', undefined]);
@@ -252,7 +252,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
       // Flink did dispose of it (once): the folder goes.
       await poll(async () => (readdirSync(dir).length === 0 ? { done: true, value: undefined } : { done: false }), {
         what: 'the savepoint to be disposed of',
-        timeoutMs: 30_000,
+        waitTimeoutMs: 30_000,
       });
       // A blind repeat would not have been harmless either: Flink fails a disposal of what is gone.
       const again = await flink.savepoints.dispose(location).catch((e: unknown) => e);
@@ -277,7 +277,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
     try {
       await poll(async () => (completed() >= 2 ? { done: true, value: undefined } : { done: false }), {
         what: 'two checkpoints seen before the outage',
-        timeoutMs: 60_000,
+        waitTimeoutMs: 60_000,
       });
       outageAt = events.length;
       await proxy.cut();
@@ -291,7 +291,7 @@ describe(`faults between client and Flink (Flink ${FLINK_VERSION})`, () => {
             ? { done: true, value: undefined }
             : { done: false, seen: after.map((e) => e.type).join(', ') };
         },
-        { what: 'a missed event and two checkpoints after the outage', timeoutMs: 60_000 },
+        { what: 'a missed event and two checkpoints after the outage', waitTimeoutMs: 60_000 },
       );
     } finally {
       watching.abort();
@@ -356,7 +356,7 @@ async function refused<E extends FlinkError>(
         ? { done: true, value: undefined }
         : { done: false, seen: JSON.stringify(after) };
     },
-    { what: 'jars, running jobs and uploads as before the bad input', timeoutMs: 15_000 },
+    { what: 'jars, running jobs and uploads as before the bad input', waitTimeoutMs: 15_000 },
   );
   return error;
 }
@@ -405,7 +405,7 @@ describe(`bad input that real Flink refuses (Flink ${FLINK_VERSION})`, () => {
   it('a restore from a savepoint path that does not exist: the root cause named, what to give instead; the uploaded jar deleted', async () => {
     const missing = `file://${join(work, 'no-such-savepoint')}`;
     const error = await refused(
-      () => flink.submit({ jar: keyedCounter, parallelism: 1, savepointPath: missing, timeoutMs: 120_000 }),
+      () => flink.submit({ jar: keyedCounter, parallelism: 1, savepointPath: missing, waitTimeoutMs: 120_000 }),
       FlinkError,
       /Cannot find checkpoint or savepoint.*no-such-savepoint/,
     );
@@ -431,7 +431,8 @@ describe(`bad input that real Flink refuses (Flink ${FLINK_VERSION})`, () => {
     writeFileSync(file, 'not a directory\n');
     const advice = /failed: .*Exception: .*a-file.*Flink could not create or write the savepoint directory: give a targetDirectory/;
     const savepoint = await refused(
-      async () => (await flink.savepoints.trigger(jobId, { targetDirectory: `file://${file}/savepoints` })).result({ timeoutMs: 60_000 }),
+      async () =>
+        (await flink.savepoints.trigger(jobId, { targetDirectory: `file://${file}/savepoints` })).result({ waitTimeoutMs: 60_000 }),
       FlinkOperationError,
       advice,
     );
@@ -461,7 +462,7 @@ describe(`bad input that real Flink refuses (Flink ${FLINK_VERSION})`, () => {
       async () => (JSON.stringify(await snapshot()) === JSON.stringify(before) ? { done: true, value: undefined } : { done: false }),
       {
         what: 'no jar and no upload part left',
-        timeoutMs: 10_000,
+        waitTimeoutMs: 10_000,
       },
     );
   });

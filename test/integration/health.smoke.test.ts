@@ -35,7 +35,7 @@ describe(`smoke: job health on Flink ${FLINK_VERSION}`, () => {
   it('the job metrics name the restart counter; a restart loop is counted, with its root cause from the exception history', async () => {
     const names = (await raw<{ id: string }[]>(flink, `/jobs/${restarting}/metrics`)).map((m) => m.id).filter((n) => /Restarts$/.test(n));
     console.log(`[health ${FLINK_VERSION}] restart metrics: ${names.join(', ') || 'none fetched yet'}`);
-    const report = await healthUntil(flink, restarting, 'restarting', (r) => (r.restarts ?? 0) >= 1, { timeoutMs: 60_000 });
+    const report = await healthUntil(flink, restarting, 'restarting', (r) => (r.restarts ?? 0) >= 1, { waitTimeoutMs: 60_000 });
     expect(codes(report).some((c) => c === 'RESTARTS' || c === 'RESTARTING')).toBe(true);
     expect(report.exceptions[0]?.message).toBe('ExpectedFailure: fail-after: failing on purpose after 10 records (--records 10)');
     expect(report.exceptions[0]?.name).toBe('flinkkit.testjobs.ExpectedFailure');
@@ -47,12 +47,12 @@ describe(`smoke: job health on Flink ${FLINK_VERSION}`, () => {
       healthy,
       'healthy and measured',
       (r) => r.status === 'healthy' && r.checkpoints.completed > 0 && r.vertices.every((v) => v.backpressure),
-      { timeoutMs: 60_000 },
+      { waitTimeoutMs: 60_000 },
     );
     expect(HealthReport.parse(report)).toEqual(report);
     expect(report.vertices.map((v) => v.backpressure?.level)).toEqual(['ok', 'ok']);
     const timed = await healthUntil(flink, eventTime, 'with watermarks', (r) => r.vertices.every((v) => v.watermark !== undefined), {
-      timeoutMs: 30_000,
+      waitTimeoutMs: 30_000,
     });
     for (const v of timed.vertices) expect(v.watermarkLagMs).toBeGreaterThanOrEqual(60_000);
     expect(timed.vertices[0]?.pendingRecords).toBeGreaterThan(0);

@@ -45,7 +45,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     it(`runs word-count at parallelism ${parallelism}: every vertex runs at it, FINISHED, counts on TaskManager stdout`, async () => {
       const before = await stdoutOfAll(flink);
       const { jobId } = await flink.jars.run(jarId, { parallelism });
-      const job = await flink.jobs.waitFor(jobId, { until: 'FINISHED', timeoutMs: 120_000 });
+      const job = await flink.jobs.waitFor(jobId, { until: 'FINISHED', waitTimeoutMs: 120_000 });
       expect(job.state).toBe('FINISHED');
       // The source is parallel too (fromSequence), so every vertex runs at the requested parallelism.
       expect(job.vertices.length).toBeGreaterThan(1);
@@ -65,7 +65,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
       const { jobId, state, job } = await flink.submit({ jar: { id: jarId }, parallelism: 2 });
       expect(['RUNNING', 'FINISHED']).toContain(state);
       expect(job?.id).toBe(jobId);
-      await flink.jobs.waitFor(jobId, { until: 'FINISHED', timeoutMs: 120_000 });
+      await flink.jobs.waitFor(jobId, { until: 'FINISHED', waitTimeoutMs: 120_000 });
     }
   });
 
@@ -75,7 +75,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
     expect(job?.vertices.every((v) => v.status === 'RUNNING' && v.parallelism === 2)).toBe(true);
     expect((await flink.jobs.list()).find((j) => j.id === jobId)?.state).toBe('RUNNING');
     await flink.jobs.cancel(jobId);
-    expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', timeoutMs: 60_000 })).state).toBe('CANCELED');
+    expect((await flink.jobs.waitFor(jobId, { until: 'CANCELED', waitTimeoutMs: 60_000 })).state).toBe('CANCELED');
     await flink.jobs.cancel(jobId); // cancelling a job that already ended is not an error
   });
 
@@ -96,7 +96,7 @@ describe(`jars and jobs on a real cluster (Flink ${FLINK_VERSION})`, () => {
           ? { done: true, value: undefined }
           : { done: false, seen: `records read per vertex: ${read.join(', ')}` };
       },
-      { what: 'records to reach every vertex of TopSpeedWindowing', timeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
+      { what: 'records to reach every vertex of TopSpeedWindowing', waitTimeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
     );
     expect(await flink.jobs.status(jobId)).toBe('RUNNING');
     await flink.jobs.cancel(jobId);

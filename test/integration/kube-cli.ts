@@ -48,7 +48,7 @@ export async function readyFor(core: k8s.CoreV1Api, namespace: string, selector:
         );
         return done ? { done: true, value: undefined } : { done: false, seen: 'conflict' };
       },
-      { what: `the Ready time of pod ${name}`, timeoutMs: 20_000 },
+      { what: `the Ready time of pod ${name}`, waitTimeoutMs: 20_000 },
     );
   }
 }
@@ -96,7 +96,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
           const open = connectionsTo(w.kwokPort);
           return open === 0 ? { done: true, value: undefined } : { done: false, seen: `${open} open` };
         },
-        { what: 'the forward streams to close', timeoutMs: 10_000 },
+        { what: 'the forward streams to close', waitTimeoutMs: 10_000 },
       );
     type Check = { id: string; status: string; summary: string; fix?: string };
     const k8sChecks = (report: { checks: Check[] }) => report.checks.filter((c) => c.id.startsWith('k8s'));
@@ -162,7 +162,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       await poll(async () => (connectionsTo(w.kwokPort) > 0 ? { done: true, value: undefined } : { done: false }), {
         what: 'the watch to reach Flink through a forward stream',
-        timeoutMs: 30_000,
+        waitTimeoutMs: 30_000,
       });
       child.kill('SIGINT');
       expect(await exited, stderr).toBe(0);
@@ -192,7 +192,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
           const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp).length;
           return running === 4 ? { done: true, value: undefined } : { done: false, seen: `${running} running` };
         },
-        { what: '4 TaskManager pods', timeoutMs: 60_000 },
+        { what: '4 TaskManager pods', waitTimeoutMs: 60_000 },
       );
       // Just scaled: the new pods may still be registering, which only warns.
       const fresh = await json<{ ok: boolean; checks: Check[] }>(['--namespace', 'flink', 'doctor']);
@@ -228,7 +228,7 @@ export function kubeCliTests(world: () => KubeCliWorld): void {
             ? { done: true, value: undefined }
             : { done: false };
         },
-        { what: 'the EndpointSlice to drop the JobManager pod', timeoutMs: 30_000 },
+        { what: 'the EndpointSlice to drop the JobManager pod', waitTimeoutMs: 30_000 },
       );
       const r = await cli(['--namespace', 'operator', '--json', 'doctor']);
       expect(r.code, r.stderr).toBe(11);

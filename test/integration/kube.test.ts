@@ -103,7 +103,7 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
         const ready = slices.items.flatMap((s) => s.endpoints ?? []).some((e) => e.conditions?.ready && !e.conditions.terminating);
         return ready ? { done: true, value: undefined } : { done: false, seen: `${slices.items.length} slices` };
       },
-      { what: `a ready endpoint of ${namespace}/${service}`, timeoutMs: 60_000 },
+      { what: `a ready endpoint of ${namespace}/${service}`, waitTimeoutMs: 60_000 },
     );
   }
 
@@ -233,7 +233,7 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
     await poll(
       async () =>
         connectionsTo(lab.kwokPort) === 0 ? { done: true, value: undefined } : { done: false, seen: `${connectionsTo(lab.kwokPort)} open` },
-      { what: 'the forward streams to close', timeoutMs: 10_000 },
+      { what: 'the forward streams to close', waitTimeoutMs: 10_000 },
     );
   });
 
@@ -246,7 +246,7 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
         const ready = (await podsOf('flink', 'app=flink,component=taskmanager')).filter((p) => p.status?.phase === 'Running');
         return ready.length === 4 ? { done: true, value: undefined } : { done: false, seen: `${ready.length} running` };
       },
-      { what: '4 TaskManager pods', timeoutMs: 60_000 },
+      { what: '4 TaskManager pods', waitTimeoutMs: 60_000 },
     );
     await readyFor(core, 'flink', 'app=flink,component=taskmanager', 300); // Ready for minutes: not "still registering"
     const report = await describeFlinkOnKubernetes({ kubeconfig, namespace: 'flink' });
@@ -277,7 +277,7 @@ describe(`flink-kit/kube on a real kube-apiserver with kwok, in front of real Fl
         async () => ((await podsOf('named', 'app=flink-gateway')).length === 0 ? { done: true, value: undefined } : { done: false }),
         {
           what: 'the gateway pods to go',
-          timeoutMs: 60_000,
+          waitTimeoutMs: 60_000,
         },
       );
       const error = await caught(connectKubernetes({ kubeconfig, namespace: 'named', service: 'flink-ui' }), FlinkKubernetesError);

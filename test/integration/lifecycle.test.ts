@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlinkClient } from '../../src/client.ts';
+import type { CheckpointEvent } from '../../src/core/checkpoint-watch.ts';
 import { FlinkApiError, FlinkInputError, FlinkNotFoundError, FlinkOperationError, FlinkUpgradeError } from '../../src/errors/index.ts';
 import { newFlinkId } from '../../src/internal/ids.ts';
 import { checkCounterOutput, type LocalCluster } from '../../src/local/index.ts';
-import type { CheckpointEvent } from '../../src/resources/checkpoint-watch.ts';
 import { cancelAll, counterCounts, FLINK_VERSION, startTestCluster, waitForCounterProgress, waitForSlots } from './support.ts';
 
 /** `file:/a/b` -> `/a/b`. */
@@ -103,7 +103,7 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     const triggerId = newFlinkId();
     const op = await flink.savepoints.trigger(jobId, { targetDirectory: `file://${cluster.savepointDir}`, triggerId });
     expect(op.triggerId).toBe(triggerId);
-    const { location } = await op.result({ timeoutMs: 60_000 });
+    const { location } = await op.result({ waitTimeoutMs: 60_000 });
     expect(location.startsWith(`file:${cluster.savepointDir}`) || location.startsWith(`file://${cluster.savepointDir}`)).toBe(true);
     expect(existsSync(join(localPath(location), '_metadata'))).toBe(true);
     // The same trigger id again: Flink answers with the same operation instead of a second savepoint.
@@ -170,7 +170,7 @@ describe(`savepoints, checkpoints and upgrades on a real cluster (Flink ${FLINK_
     // It restored from the newest checkpoint completed before the failure.
     const before = events.slice(0, restoredAt).filter((e) => e.type === 'completed');
     expect(restored.checkpointId).toBe((before.at(-1) as { checkpointId: number }).checkpointId);
-    const job = await flink.jobs.waitFor(jobId, { until: 'RUNNING', timeoutMs: 120_000 });
+    const job = await flink.jobs.waitFor(jobId, { until: 'RUNNING', waitTimeoutMs: 120_000 });
     expect(job.allTasksRunning).toBe(true);
     expect(cluster.taskManagerIds).toHaveLength(2);
     // From the data: every key counts on from the checkpoint, not from zero. print() is at-least-once,

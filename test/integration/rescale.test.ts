@@ -33,7 +33,7 @@ describe(`in-place rescale with the adaptive scheduler (Flink ${FLINK_VERSION})`
         const completed = (await flink.checkpoints.stats(jobId)).latest.completed;
         return completed && (completed.latestAckAt ?? 0) > printedAt ? { done: true, value: undefined } : { done: false };
       },
-      { what: 'a checkpoint after the new counts', timeoutMs: 60_000 },
+      { what: 'a checkpoint after the new counts', waitTimeoutMs: 60_000 },
     );
   }
 
@@ -61,7 +61,7 @@ describe(`in-place rescale with the adaptive scheduler (Flink ${FLINK_VERSION})`
 
   it('2 -> 4 (SDK) -> 1 (CLI): the same job at each parallelism, all tasks running, every key counted on exactly once', async () => {
     await progressAndCheckpoint(new Map());
-    const up = await flink.jobs.rescale(jobId, { parallelism: 4, timeoutMs: 180_000 });
+    const up = await flink.rescale(jobId, { parallelism: 4, waitTimeoutMs: 180_000 });
     expect(up).toMatchObject({ jobId, previousParallelism: 2, parallelism: 4 });
     expect(up.job.vertices.map((v) => v.parallelism)).toEqual(up.job.vertices.map((v) => (v.name.includes('sequence') ? 1 : 4)));
     expect(up.job.allTasksRunning).toBe(true);
@@ -96,7 +96,7 @@ describe(`in-place rescale with the adaptive scheduler (Flink ${FLINK_VERSION})`
   });
 
   it('more than the cluster has is an InsufficientSlotsError (CLI: exit 10), and the job runs on unchanged', async () => {
-    const error = await flink.jobs.rescale(jobId, { parallelism: 5 }).catch((e: unknown) => e);
+    const error = await flink.rescale(jobId, { parallelism: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InsufficientSlotsError);
     expect((error as Error).message).toContain('parallelism 5 needs 5 slots, the cluster has 4 (2 TaskManagers x 2)');
     const cli = await runCli(['--url', cluster.url, 'rescale', jobId, '-p', '5']);

@@ -100,7 +100,12 @@ export async function wordCountOutput(flink: FlinkClient, before: Map<string, st
       const lines = out.match(WORD_COUNT_LINE)?.length ?? 0;
       return printed > 0 && lines >= printed ? { done: true, value: out } : { done: false, seen: `${lines} of ${printed} lines` };
     },
-    { what: `the ${printed} lines of word count ${jobId} on TaskManager stdout`, timeoutMs: 20_000, minDelayMs: 250, maxDelayMs: 1_000 },
+    {
+      what: `the ${printed} lines of word count ${jobId} on TaskManager stdout`,
+      waitTimeoutMs: 20_000,
+      minDelayMs: 250,
+      maxDelayMs: 1_000,
+    },
   );
 }
 
@@ -113,7 +118,7 @@ export function waitForSlots(flink: FlinkClient, slots: number): Promise<void> {
         ? { done: true, value: undefined }
         : { done: false, seen: `${o.taskManagers} TaskManagers, ${o.slotsTotal} slots` };
     },
-    { what: `${slots} slots to be registered`, timeoutMs: 120_000 },
+    { what: `${slots} slots to be registered`, waitTimeoutMs: 120_000 },
   );
 }
 
@@ -153,7 +158,7 @@ export async function waitForCounterProgress(
         ? { done: true, value: counterRecords(cluster, tag) }
         : { done: false, seen: `keys ${behind.join(', ')} not past ${behind.map((k) => above.get(k) ?? 0).join(', ')}` };
     },
-    { what: `keyed-counter ${tag} to count every key further`, timeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
+    { what: `keyed-counter ${tag} to count every key further`, waitTimeoutMs: 60_000, minDelayMs: 250, maxDelayMs: 1_000 },
   );
 }
 
@@ -166,7 +171,7 @@ export async function cancelAll(flink: FlinkClient): Promise<void> {
   for (const job of await flink.jobs.list()) {
     if (TERMINAL_JOB_STATES.has(job.state)) continue;
     await flink.jobs.cancel(job.id).catch(() => undefined);
-    await flink.jobs.waitFor(job.id, { until: 'TERMINAL', timeoutMs: 60_000 }).catch(() => undefined);
+    await flink.jobs.waitFor(job.id, { until: 'TERMINAL', waitTimeoutMs: 60_000 }).catch(() => undefined);
   }
   await poll(
     async () => {
@@ -175,7 +180,7 @@ export async function cancelAll(flink: FlinkClient): Promise<void> {
         ? { done: true, value: undefined }
         : { done: false, seen: `${o.slotsAvailable} of ${o.slotsTotal} slots free` };
     },
-    { what: 'every slot to be free', timeoutMs: 60_000 },
+    { what: 'every slot to be free', waitTimeoutMs: 60_000 },
   );
 }
 
@@ -214,7 +219,7 @@ export async function exactlyOnceAfterRestores(cluster: LocalCluster, tag: strin
       check = checkCounterOutput(counterRecords(cluster, tag), { allowReplays: true });
       return check.problems.length === 0 ? { done: true, value: undefined } : { done: false, seen: check.problems.join('; ') };
     },
-    { what: `the keyed counter ${tag} to have counted every record once`, timeoutMs, minDelayMs: 250, maxDelayMs: 1_000 },
+    { what: `the keyed counter ${tag} to have counted every record once`, waitTimeoutMs: timeoutMs, minDelayMs: 250, maxDelayMs: 1_000 },
   ).catch(() => undefined);
   return check;
 }

@@ -161,7 +161,7 @@ describe(`REST over mutual TLS (Flink ${FLINK_VERSION})`, () => {
     });
     expect((await flink.jars.list()).map((j) => j.id)).toContain(jarId);
     const op = await flink.savepoints.trigger(jobId, { targetDirectory: `file://${cluster.savepointDir}` });
-    const { location } = await op.result({ timeoutMs: 120_000 });
+    const { location } = await op.result({ waitTimeoutMs: 120_000 });
     expect(existsSync(join(location.replace(/^file:\/*/, '/'), '_metadata'))).toBe(true);
     await flink.jobs.cancel(jobId);
   });

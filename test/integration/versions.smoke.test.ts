@@ -94,7 +94,7 @@ describe(`smoke: flink-kit's own test jobs on Flink ${FLINK_VERSION}`, () => {
     expect(check.counts.size).toBe(8);
 
     await flink.jobs.cancel(next.jobId);
-    expect((await flink.jobs.waitFor(next.jobId, { until: 'CANCELED', timeoutMs: 60_000 })).state).toBe('CANCELED');
+    expect((await flink.jobs.waitFor(next.jobId, { until: 'CANCELED', waitTimeoutMs: 60_000 })).state).toBe('CANCELED');
   });
 
   it('fail-after: the job FAILED with its known exception, as FlinkJobFailedError and in exceptions()', async () => {

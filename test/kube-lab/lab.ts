@@ -266,7 +266,7 @@ async function waitFor(what: string, timeoutMs: number, children: ChildProcess[]
       if (dead) throw new Error(`${dead.spawnfile} exited (${dead.exitCode ?? dead.signalCode}) while waiting for ${what}; see ${logs}`);
       return { done: false };
     },
-    { what: `${what} (logs in ${logs})`, timeoutMs, minDelayMs: 200, maxDelayMs: 200 },
+    { what: `${what} (logs in ${logs})`, waitTimeoutMs: timeoutMs, minDelayMs: 200, maxDelayMs: 200 },
   );
 }
 

@@ -8,20 +8,22 @@ import { describe, expect, it } from 'vitest';
  * Keys are paths below src/ (a folder or a file); the longest matching key wins.
  */
 const LAYERS: Record<string, number> = {
+  // errors/ is the bottom: every layer throws its errors, and they import nothing of flink-kit's.
   'errors/': 0,
-  'internal/': 0,
   'options.ts': 0,
-  'schemas/': 1,
-  'compat/': 1,
-  'transport/': 1,
-  'core/': 2,
-  'resources/': 3,
-  'workflows/': 4,
-  'client.ts': 5,
-  'index.ts': 5,
-  'local/': 6,
-  'kube/': 6,
-  'cli/': 7,
+  // Small helpers (ids, sleep, redaction), which throw errors/ classes.
+  'internal/': 1,
+  'schemas/': 2,
+  'compat/': 2,
+  'transport/': 2,
+  'core/': 3,
+  'resources/': 4,
+  'workflows/': 5,
+  'client.ts': 6,
+  'index.ts': 6,
+  'local/': 7,
+  'kube/': 7,
+  'cli/': 8,
 };
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
@@ -125,7 +127,7 @@ describe('architecture of src/', () => {
     expect(cycles().map((c) => c.join(' -> '))).toEqual([]);
   });
 
-  it('imports only down the layers: cli -> local/kube -> client -> workflows -> resources -> core -> transport/schemas -> errors', () => {
+  it('imports only down the layers: cli -> local/kube -> client -> workflows -> resources -> core -> transport/schemas -> internal -> errors', () => {
     const upward: string[] = [];
     for (const [from, imports] of graph) {
       const own = layerOf(from);
@@ -142,6 +144,31 @@ describe('architecture of src/', () => {
     expect(heavy).toEqual([]);
     // The check sees packages at all: the schemas entry point does load zod.
     expect(packagesLoadedBy('schemas/index.ts').some((p) => p.startsWith('zod'))).toBe(true);
+  });
+
+  it('keeps errors/ below internal/: errors import nothing of internal/ (internal may throw errors)', () => {
+    const wrongWay = [...graph].flatMap(([from, imports]) =>
+      from.startsWith('errors/') ? imports.filter((to) => !to.startsWith('errors/')).map((to) => `${from} -> ${to}`) : [],
+    );
+    expect(wrongWay).toEqual([]);
+    // The check sees imports at all: internal/ does use errors/.
+    expect(graph.get('internal/ids.ts')).toContain('errors/flink-error.ts');
+  });
+
+  it('keeps resources/ for resources: every module there defines a resource class', () => {
+    const others = [...graph.keys()]
+      .filter((f) => f.startsWith('resources/'))
+      .filter((f) => !/export (?:abstract )?class \w*Resource\b/.test(readFileSync(join(SRC, f), 'utf8')));
+    expect(others).toEqual([]);
+  });
+
+  it('never lets a resource construct or import a sibling (what spans resources is a workflow)', () => {
+    const siblings = [...graph].flatMap(([from, imports]) =>
+      from.startsWith('resources/')
+        ? imports.filter((to) => to.startsWith('resources/') && to !== 'resources/resource.ts').map((to) => `${from} -> ${to}`)
+        : [],
+    );
+    expect(siblings).toEqual([]);
   });
 
   it('the CLI imports the SDK only through its public entry points (flink-kit, flink-kit/kube, flink-kit/local), type-only imports too', () => {

@@ -300,7 +300,7 @@ const SDK: BadInput[] = [
   },
   {
     input: 'rescale to parallelism 0',
-    call: () => client().jobs.rescale(JOB_ID, { parallelism: 0 }),
+    call: () => client().rescale(JOB_ID, { parallelism: 0 }),
     type: FlinkInputError,
     advice: /parallelism must be a positive integer/,
   },

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FlinkClient } from '../../src/client.js';
@@ -8,10 +7,9 @@ import { FlinkConnectionError, FlinkResponseError } from '../../src/errors/trans
 import { caught } from '../fakes/caught.js';
 import { flinkErrors, JOB_ID, overview } from '../fakes/flink-replies.js';
 import { selfSignedCert, startHttps } from '../fakes/local-servers.js';
-import { api, FLINK_URL, fakeClient, useFakeFlink } from '../fakes/msw.js';
+import { FLINK_URL, fakeClient, route, useFakeFlink } from '../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 describe('FlinkClient', () => {
   it('url is the REST base with a trailing slash', () => {
@@ -20,10 +18,10 @@ describe('FlinkClient', () => {
 
   it('request sends a raw call below /v1 with query and JSON body, and validates with the schema', async () => {
     let seen: unknown;
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
+    flink.use(
+      route.post(`/jobs/${JOB_ID}/stop`, async ({ request }) => {
         seen = { body: await request.json(), type: request.headers.get('content-type') };
-        return HttpResponse.json({ 'request-id': 'fedcba9876543210fedcba9876543210' }, { status: 202 });
+        return Response.json({ 'request-id': 'fedcba9876543210fedcba9876543210' }, { status: 202 });
       }),
     );
     const reply = await fakeClient().request({
@@ -39,12 +37,12 @@ describe('FlinkClient', () => {
   });
 
   it('request without a schema returns the parsed JSON unchecked', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/config`), () => HttpResponse.json({ jid: JOB_ID, 'execution-config': {} })));
+    flink.use(route.get(`/jobs/${JOB_ID}/config`, () => Response.json({ jid: JOB_ID, 'execution-config': {} })));
     expect(await fakeClient().request({ method: 'GET', path: `/jobs/${JOB_ID}/config` })).toEqual({ jid: JOB_ID, 'execution-config': {} });
   });
 
   it('request with a schema the reply does not match is a FlinkResponseError', async () => {
-    server.use(http.get(api('/whatever'), () => HttpResponse.json({ a: 'x' })));
+    flink.use(route.get('/whatever', () => Response.json({ a: 'x' })));
     await caught(fakeClient().request({ method: 'GET', path: '/whatever', schema: z.object({ a: z.number() }) }), FlinkResponseError);
   });
 
@@ -56,10 +54,8 @@ describe('FlinkClient', () => {
 
   it('withOptions derives a client with changed options and leaves the original alone', async () => {
     let calls = 0;
-    server.use(
-      http.get(api('/overview'), () =>
-        ++calls <= 2 ? HttpResponse.json(flinkErrors('busy'), { status: 503 }) : HttpResponse.json(overview()),
-      ),
+    flink.use(
+      route.get('/overview', () => (++calls <= 2 ? Response.json(flinkErrors('busy'), { status: 503 }) : Response.json(overview()))),
     );
     const client = fakeClient({ headers: { 'x-team': 'data' } });
     const strict = client.withOptions({ retry: false });

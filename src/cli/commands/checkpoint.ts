@@ -7,7 +7,7 @@ const checkpoint: CommandRun<'checkpoint'> = async (cli, [jobId], flags) => {
   const type = flags.full ? 'FULL' : 'CONFIGURED';
   const { checkpointId } = await spin(`checkpoint of ${jobId}`, async () => {
     const op = await flink.checkpoints.trigger(jobId, { type, signal: cli.signal });
-    return op.result({ timeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
+    return op.result({ waitTimeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
   });
   await cli.out.result({ jobId, checkpointId, type }, () => `checkpoint ${checkpointId} of ${jobId} completed`);
   return 0;

@@ -5,7 +5,7 @@ import { spin } from '../ui.js';
 const rescale: CommandRun<'rescale'> = async (cli, [jobId], { parallelism }) => {
   const flink = await cli.client();
   const result = await spin(`rescaling ${jobId} to ${parallelism}`, () =>
-    flink.jobs.rescale(jobId, { parallelism, ...cli.timeout, signal: cli.signal }),
+    flink.rescale(jobId, { parallelism, ...cli.timeout, signal: cli.signal }),
   );
   const vertices = result.job.vertices.map((v) => ({ name: v.name, parallelism: v.parallelism }));
   await cli.out.result(

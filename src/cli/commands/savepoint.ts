@@ -6,7 +6,7 @@ const savepoint: CommandRun<'savepoint'> = async (cli, [jobId], { dir }) => {
   const flink = await cli.client();
   const { triggerId, savepointPath } = await spin(`savepoint of ${jobId}`, async () => {
     const op = await flink.savepoints.trigger(jobId, { signal: cli.signal, ...(dir === undefined ? {} : { targetDirectory: dir }) });
-    const { location } = await op.result({ timeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
+    const { location } = await op.result({ waitTimeoutMs: cli.timeoutMs ?? 600_000, signal: cli.signal });
     return { triggerId: op.triggerId, savepointPath: location };
   });
   await cli.out.result({ jobId, triggerId, savepointPath }, () => savepointPath);

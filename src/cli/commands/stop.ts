@@ -8,7 +8,7 @@ const stop: CommandRun<'stop'> = async (cli, [jobId], { dir, drain }) => {
     flink.jobs.stop(jobId, {
       drain: drain === true,
       ...(dir === undefined ? {} : { targetDirectory: dir }),
-      ...(cli.timeoutMs === undefined ? {} : { waitTimeoutMs: cli.timeoutMs }),
+      ...cli.timeout,
       signal: cli.signal,
     }),
   );

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AsyncOperation, type OperationSpec } from '../../../src/core/async-operation.js';
 import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
@@ -22,17 +21,16 @@ import {
   TRIGGER_ID,
   unknownTriggerErrors,
 } from '../../fakes/flink-replies.js';
-import { api, FLINK_URL, inOrder, useFakeFlink } from '../../fakes/msw.js';
+import { FLINK_URL, fakeDispatcher, inOrder, route, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const STATUS_ROUTE = `/jobs/${JOB_ID}/savepoints/${TRIGGER_ID}`;
 const statusCalls = () => flink.calls().filter((c) => c === `GET /v1${STATUS_ROUTE}`).length;
 
 /** What resources hand an AsyncOperation: a transport to the fake Flink (fast retries). */
 function context(): Transport {
-  return new Transport({ url: FLINK_URL, fetch: globalThis.fetch, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } });
+  return new Transport({ url: FLINK_URL, dispatcher: fakeDispatcher, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } });
 }
 
 /** A savepoint operation of JOB_ID with trigger TRIGGER_ID, optionally with other spec fields. */
@@ -58,17 +56,17 @@ describe('AsyncOperation.status', () => {
   });
 
   it('IN_PROGRESS with operation null is IN_PROGRESS', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(operationInProgress())));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(operationInProgress())));
     await expect(savepointOp().status()).resolves.toEqual({ state: 'IN_PROGRESS' });
   });
 
   it('COMPLETED with a location is COMPLETED with the parsed result', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(savepointCompleted())));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(savepointCompleted())));
     await expect(savepointOp().status()).resolves.toEqual({ state: 'COMPLETED', result: { location: SAVEPOINT_PATH } });
   });
 
   it('COMPLETED with a failure-cause is FAILED, with the first line, the root cause and the full trace', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(operationFailed(MKDIRS_TRACE))));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(operationFailed(MKDIRS_TRACE))));
     const status = await savepointOp().status();
     expect(status).toEqual({
       state: 'FAILED',
@@ -82,7 +80,7 @@ describe('AsyncOperation.status', () => {
   });
 
   it('a 404 (unknown or expired trigger id) is a FlinkOperationError naming rest.async.store-duration', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 })));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 })));
     const error = await caught(savepointOp().status(), FlinkOperationError);
     expect(error.operation).toBe('savepoint');
     expect(error.message).toContain(`savepoint ${TRIGGER_ID} of job ${JOB_ID} is unknown to the JobManager`);
@@ -93,18 +91,16 @@ describe('AsyncOperation.status', () => {
   });
 
   it('other HTTP errors pass through as they are', async () => {
-    server.use(
-      http.get(api(STATUS_ROUTE), () => HttpResponse.json(internalServerError('java.lang.NullPointerException: boom'), { status: 500 })),
-    );
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(internalServerError('java.lang.NullPointerException: boom'), { status: 500 })));
     const error = await caught(savepointOp().status(), FlinkApiError);
     expect(error.status).toBe(500);
   });
 
   it('a 503 is retried by the transport', async () => {
     let calls = 0;
-    server.use(
-      http.get(api(STATUS_ROUTE), () =>
-        ++calls === 1 ? HttpResponse.json(flinkErrors('leader changed'), { status: 503 }) : HttpResponse.json(savepointCompleted()),
+    flink.use(
+      route.get(STATUS_ROUTE, () =>
+        ++calls === 1 ? Response.json(flinkErrors('leader changed'), { status: 503 }) : Response.json(savepointCompleted()),
       ),
     );
     await expect(savepointOp().status()).resolves.toMatchObject({ state: 'COMPLETED' });
@@ -112,17 +108,15 @@ describe('AsyncOperation.status', () => {
   });
 
   it('a COMPLETED result of an unexpected shape is a FlinkResponseError, not a bare schema error', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { path: 'x' } })));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json({ status: { id: 'COMPLETED' }, operation: { path: 'x' } })));
     const error = await caught(savepointOp().status(), FlinkResponseError);
     expect(error.message).toContain('location');
     expect(error.body).toContain('"path"');
   });
 
   it('a failure-cause of null is not a failure (disposal success)', async () => {
-    server.use(
-      http.get(api('/savepoint-disposal/:id'), () =>
-        HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { 'failure-cause': null } }),
-      ),
+    flink.use(
+      route.get('/savepoint-disposal/:id', () => Response.json({ status: { id: 'COMPLETED' }, operation: { 'failure-cause': null } })),
     );
     const op = new AsyncOperation<void>(context(), {
       kind: 'disposal',
@@ -133,9 +127,9 @@ describe('AsyncOperation.status', () => {
   });
 
   it('a failure-cause with only a class still counts as a failure', async () => {
-    server.use(
-      http.get(api(STATUS_ROUTE), () =>
-        HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { 'failure-cause': { class: 'java.lang.IllegalStateException' } } }),
+    flink.use(
+      route.get(STATUS_ROUTE, () =>
+        Response.json({ status: { id: 'COMPLETED' }, operation: { 'failure-cause': { class: 'java.lang.IllegalStateException' } } }),
       ),
     );
     const status = await savepointOp().status();
@@ -145,18 +139,16 @@ describe('AsyncOperation.status', () => {
 
 describe('AsyncOperation.result', () => {
   it('polls through IN_PROGRESS until COMPLETED and returns the result', async () => {
-    server.use(http.get(api(STATUS_ROUTE), inOrder(operationInProgress(), operationInProgress(), savepointCompleted())));
+    flink.use(route.get(STATUS_ROUTE, inOrder(operationInProgress(), operationInProgress(), savepointCompleted())));
     await expect(savepointOp().result(fast)).resolves.toEqual({ location: SAVEPOINT_PATH });
     expect(statusCalls()).toBe(3);
   });
 
   it('keeps polling through 503s beyond the retry budget of one look (a JobManager electing a leader)', async () => {
     let look = 0;
-    server.use(
-      http.get(api(STATUS_ROUTE), () =>
-        ++look <= 4
-          ? HttpResponse.json(flinkErrors('Service temporarily unavailable'), { status: 503 })
-          : HttpResponse.json(savepointCompleted()),
+    flink.use(
+      route.get(STATUS_ROUTE, () =>
+        ++look <= 4 ? Response.json(flinkErrors('Service temporarily unavailable'), { status: 503 }) : Response.json(savepointCompleted()),
       ),
     );
     await expect(savepointOp().result(fast)).resolves.toEqual({ location: SAVEPOINT_PATH });
@@ -164,7 +156,7 @@ describe('AsyncOperation.result', () => {
   });
 
   it('a failure is a FlinkOperationError with Flink cause, root cause and trace', async () => {
-    server.use(http.get(api(STATUS_ROUTE), inOrder(operationInProgress(), operationFailed(MKDIRS_TRACE))));
+    flink.use(route.get(STATUS_ROUTE, inOrder(operationInProgress(), operationFailed(MKDIRS_TRACE))));
     const error = await caught(savepointOp().result(fast), FlinkOperationError);
     expect(error.operation).toBe('savepoint');
     expect(error.rootCause).toBe('IOException: Mkdirs failed to create /proc/nope');
@@ -176,7 +168,7 @@ describe('AsyncOperation.result', () => {
   });
 
   it('onFailure builds the error when given', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(operationFailed(MKDIRS_TRACE))));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(operationFailed(MKDIRS_TRACE))));
     const custom = new FlinkOperationError('custom', { operation: 'savepoint' });
     const op = savepointOp({
       onFailure: async (failure) =>
@@ -186,9 +178,7 @@ describe('AsyncOperation.result', () => {
   });
 
   it('a checkpoint failure uses the camelCase failureCause', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints/${TRIGGER_ID}`), () => HttpResponse.json(operationFailed(MKDIRS_TRACE, 'failureCause'))),
-    );
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints/${TRIGGER_ID}`, () => Response.json(operationFailed(MKDIRS_TRACE, 'failureCause'))));
     const op = new AsyncOperation(context(), {
       kind: 'checkpoint',
       triggerId: TRIGGER_ID,
@@ -202,7 +192,7 @@ describe('AsyncOperation.result', () => {
   });
 
   it('a checkpoint success returns the checkpoint id', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/checkpoints/${TRIGGER_ID}`), inOrder(operationInProgress(), checkpointTriggerCompleted(12))));
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints/${TRIGGER_ID}`, inOrder(operationInProgress(), checkpointTriggerCompleted(12))));
     const op = new AsyncOperation(context(), {
       kind: 'checkpoint',
       triggerId: TRIGGER_ID,
@@ -213,7 +203,7 @@ describe('AsyncOperation.result', () => {
   });
 
   it('an operation without a result schema (disposal) resolves with undefined on an empty operation', async () => {
-    server.use(http.get(api(`/savepoint-disposal/${TRIGGER_ID}`), inOrder(operationInProgress(), disposalCompleted())));
+    flink.use(route.get(`/savepoint-disposal/${TRIGGER_ID}`, inOrder(operationInProgress(), disposalCompleted())));
     const op = new AsyncOperation<void>(context(), {
       kind: 'disposal',
       triggerId: TRIGGER_ID,
@@ -223,16 +213,16 @@ describe('AsyncOperation.result', () => {
   });
 
   it('a 404 while waiting ends the wait with the expiry FlinkOperationError', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 })));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 })));
     const error = await caught(savepointOp().result(fast), FlinkOperationError);
     expect(error.message).toContain('rest.async.store-duration');
     expect(statusCalls()).toBe(1);
   });
 
   it('a deadline is a FlinkTimeoutError naming the operation and what was last seen', async () => {
-    server.use(http.get(api(STATUS_ROUTE), () => HttpResponse.json(operationInProgress())));
+    flink.use(route.get(STATUS_ROUTE, () => Response.json(operationInProgress())));
     // Long enough for more than one look on a busy machine (the first also loads zod and the schemas).
-    const error = await caught(savepointOp().result({ timeoutMs: 500, pollIntervalMs: 10 }), FlinkTimeoutError);
+    const error = await caught(savepointOp().result({ waitTimeoutMs: 500, pollIntervalMs: 10 }), FlinkTimeoutError);
     expect(error.timeoutMs).toBe(500);
     expect(error.message).toContain(`waiting for savepoint ${TRIGGER_ID} of job ${JOB_ID} to complete (last seen: IN_PROGRESS)`);
     expect(statusCalls()).toBeGreaterThan(1);
@@ -241,10 +231,10 @@ describe('AsyncOperation.result', () => {
   it('an abort rejects with the reason and stops polling', async () => {
     const controller = new AbortController();
     const reason = new Error('user cancelled');
-    server.use(
-      http.get(api(STATUS_ROUTE), () => {
+    flink.use(
+      route.get(STATUS_ROUTE, () => {
         controller.abort(reason);
-        return HttpResponse.json(operationInProgress());
+        return Response.json(operationInProgress());
       }),
     );
     await expect(savepointOp().result({ signal: controller.signal, pollIntervalMs: 60_000 })).rejects.toBe(reason);

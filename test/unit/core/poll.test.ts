@@ -34,7 +34,7 @@ describe('poll', () => {
         lookedAt.push(performance.now() - start);
         return lookedAt.length === 6 ? { done: true, value: lookedAt } : { done: false };
       },
-      { what: 'x', minDelayMs: 100, maxDelayMs: 300, timeoutMs: 60_000 },
+      { what: 'x', minDelayMs: 100, maxDelayMs: 300, waitTimeoutMs: 60_000 },
     );
     await vi.advanceTimersByTimeAsync(2_000);
     await expect(pending).resolves.toEqual([0, 100, 250, 475, 775, 1075]);
@@ -49,7 +49,7 @@ describe('poll', () => {
         lookedAt.push(performance.now() - start);
         return lookedAt.length === 30 ? { done: true, value: lookedAt } : { done: false };
       },
-      { what: 'x', minDelayMs: 10, maxDelayMs: 1_000, pauseRatio: 0.1, timeoutMs: 60_000 },
+      { what: 'x', minDelayMs: 10, maxDelayMs: 1_000, pauseRatio: 0.1, waitTimeoutMs: 60_000 },
     );
     await vi.advanceTimersByTimeAsync(5_000);
     const looks = await pending;
@@ -70,7 +70,7 @@ describe('poll', () => {
         lookedAt.push(performance.now() - start);
         return lookedAt.length === 40 ? { done: true, value: lookedAt } : { done: false };
       },
-      { what: 'x', minDelayMs: 20, maxDelayMs: 40, pauseRatio: 0.1, timeoutMs: 60_000 },
+      { what: 'x', minDelayMs: 20, maxDelayMs: 40, pauseRatio: 0.1, waitTimeoutMs: 60_000 },
     );
     await vi.advanceTimersByTimeAsync(5_000);
     const looks = await pending;
@@ -87,7 +87,7 @@ describe('poll', () => {
         looks++;
         return { done: false, seen: looks === 1 ? 'CREATED' : 'RUNNING, tasks: 1 SCHEDULED' };
       },
-      { what: 'job 0123 to reach RUNNING', minDelayMs: 20, maxDelayMs: 20, timeoutMs: 100 },
+      { what: 'job 0123 to reach RUNNING', minDelayMs: 20, maxDelayMs: 20, waitTimeoutMs: 100 },
     );
     const outcome = expect(pending).rejects.toThrow(FlinkTimeoutError);
     await vi.advanceTimersByTimeAsync(100);
@@ -95,7 +95,7 @@ describe('poll', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toMatchObject({ timeoutMs: 100 });
     expect((error as Error).message).toBe(
-      'timed out after 100 ms waiting for job 0123 to reach RUNNING (last seen: RUNNING, tasks: 1 SCHEDULED). Raise timeoutMs if this is expected to take longer.',
+      'timed out after 100 ms waiting for job 0123 to reach RUNNING (last seen: RUNNING, tasks: 1 SCHEDULED). Raise waitTimeoutMs if this is expected to take longer.',
     );
     expect(looks).toBe(6); // at 0, 20, 40, 60, 80 and 100 ms
   });
@@ -108,9 +108,9 @@ describe('poll', () => {
         looks++;
         return { done: false };
       },
-      { what: 'x', minDelayMs: 10_000, maxDelayMs: 10_000, timeoutMs: 50 },
+      { what: 'x', minDelayMs: 10_000, maxDelayMs: 10_000, waitTimeoutMs: 50 },
     );
-    const outcome = expect(pending).rejects.toThrow('timed out after 50 ms waiting for x. Raise timeoutMs');
+    const outcome = expect(pending).rejects.toThrow('timed out after 50 ms waiting for x. Raise waitTimeoutMs');
     // 50 ms of clock are enough: the one wait is cut to what is left of the deadline.
     await vi.advanceTimersByTimeAsync(50);
     await outcome;
@@ -123,7 +123,7 @@ describe('poll', () => {
     const pending = poll(async () => (++looks === 1 ? { done: false, seen: 'INITIALIZING' } : { done: false }), {
       what: 'x',
       minDelayMs: 10,
-      timeoutMs: 30,
+      waitTimeoutMs: 30,
     });
     const outcome = expect(pending).rejects.toThrow('(last seen: INITIALIZING)');
     await vi.advanceTimersByTimeAsync(30);
@@ -156,7 +156,7 @@ describe('poll', () => {
         queueMicrotask(() => controller.abort(reason));
         return { done: false };
       },
-      { what: 'x', minDelayMs: 60_000, timeoutMs: 600_000, signal: controller.signal },
+      { what: 'x', minDelayMs: 60_000, waitTimeoutMs: 600_000, signal: controller.signal },
     );
     await expect(pending).rejects.toBe(reason);
     expect(looks).toBe(1);
@@ -201,7 +201,7 @@ describe('poll', () => {
       async () => {
         throw unreachable;
       },
-      { what: 'the job to run', timeoutMs: 30, minDelayMs: 5, maxDelayMs: 5, tolerate: () => true },
+      { what: 'the job to run', waitTimeoutMs: 30, minDelayMs: 5, maxDelayMs: 5, tolerate: () => true },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkTimeoutError);
     expect((error as Error).message).toContain('waiting for the job to run (last seen: no answer: connection refused)');

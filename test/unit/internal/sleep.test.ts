@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../../src/internal/sleep.js';
 
@@ -19,10 +20,19 @@ describe('sleep', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
-  it('stops listening once it resolved', async () => {
+  it('listens to the signal while it waits, and stops listening once it resolved', async () => {
     const controller = new AbortController();
-    await sleep(1, controller.signal);
-    // A later abort must not reject anything (an unhandled rejection would fail the run).
-    controller.abort(new Error('late'));
+    const pending = sleep(1, controller.signal);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await pending;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('stops listening once it rejected', async () => {
+    const controller = new AbortController();
+    const pending = sleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

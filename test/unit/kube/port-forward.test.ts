@@ -19,7 +19,7 @@ function streamsClosed(kube: FakeKubeApi): Promise<void> {
     async () => (kube.openStreams() === 0 ? { done: true, value: undefined } : { done: false, seen: `${kube.openStreams()} open` }),
     {
       what: 'port-forward streams to close',
-      timeoutMs: 5_000,
+      waitTimeoutMs: 5_000,
     },
   );
 }
@@ -105,7 +105,7 @@ describe('the port-forward', () => {
     const conn = await connectTo({ kubeconfig, namespace: 'flink', keepAliveMs: 50 });
     await streamsClosed(kube); // the connect probe's stream
     const socket = tcpConnect(Number(new URL(conn.url).port), '127.0.0.1');
-    await poll(async () => (kube.pings >= 2 ? { done: true, value: undefined } : { done: false }), { what: 'pings', timeoutMs: 5_000 });
+    await poll(async () => (kube.pings >= 2 ? { done: true, value: undefined } : { done: false }), { what: 'pings', waitTimeoutMs: 5_000 });
     expect(kube.openStreams()).toBe(1);
     socket.destroy();
     await streamsClosed(kube);

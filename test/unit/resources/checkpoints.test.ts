@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkOperationError } from '../../../src/errors/domain-errors.js';
@@ -20,19 +19,16 @@ import {
   TRIGGER_ID,
   triggerReply,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, inOrder, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, inOrder, route, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const fast = { pollIntervalMs: 5 };
 
 describe('checkpoints.stats / config / details', () => {
   it('stats maps counts, latest (restored included) and history, newest first', async () => {
     const history = [checkpointEntry(6, 'IN_PROGRESS'), checkpointEntry(5), checkpointEntry(4, 'FAILED', { failureMessage: 'declined' })];
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints`), () => HttpResponse.json(checkpointStats(history, { restored: restoredEntry(3) }))),
-    );
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints`, () => Response.json(checkpointStats(history, { restored: restoredEntry(3) }))));
     const stats = await fakeClient().checkpoints.stats(JOB_ID);
     expect(stats.counts).toEqual({ restored: 1, total: 6, inProgress: 1, completed: 1, failed: 1 });
     expect(stats.latest.restored).toMatchObject({ checkpointId: 3, externalPath: SAVEPOINT_PATH });
@@ -43,15 +39,13 @@ describe('checkpoints.stats / config / details', () => {
   });
 
   it('stats of an unknown job is a FlinkNotFoundError with a hint', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })),
-    );
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     const error = await caught(fakeClient().checkpoints.stats(JOB_ID), FlinkNotFoundError);
     expect(error.message).toContain('No job with that id on this cluster');
   });
 
   it('config maps to camelCase', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/checkpoints/config`), () => HttpResponse.json(checkpointConfigReply())));
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints/config`, () => Response.json(checkpointConfigReply())));
     await expect(fakeClient().checkpoints.config(JOB_ID)).resolves.toMatchObject({
       intervalMs: 2000,
       timeoutMs: 600_000,
@@ -61,9 +55,9 @@ describe('checkpoints.stats / config / details', () => {
   });
 
   it('details reads one checkpoint by id', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints/details/42`), () =>
-        HttpResponse.json(checkpointEntry(42, 'FAILED', { failureMessage: 'Checkpoint expired before completing.' })),
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/checkpoints/details/42`, () =>
+        Response.json(checkpointEntry(42, 'FAILED', { failureMessage: 'Checkpoint expired before completing.' })),
       ),
     );
     const cp = await fakeClient().checkpoints.details(JOB_ID, 42);
@@ -71,9 +65,9 @@ describe('checkpoints.stats / config / details', () => {
   });
 
   it('details of a checkpoint that left the history is a FlinkNotFoundError', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints/details/1`), () =>
-        HttpResponse.json(flinkErrors('Could not find checkpointing statistics for checkpoint 1.'), { status: 404 }),
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/checkpoints/details/1`, () =>
+        Response.json(flinkErrors('Could not find checkpointing statistics for checkpoint 1.'), { status: 404 }),
       ),
     );
     const error = await caught(fakeClient().checkpoints.details(JOB_ID, 1), FlinkNotFoundError);
@@ -107,20 +101,22 @@ describe('checkpoints.trigger', () => {
   /** A cluster of `version` that accepts checkpoint triggers and keeps their bodies. */
   function cluster(version: string): Array<Record<string, unknown>> {
     const bodies: Array<Record<string, unknown>> = [];
-    server.use(
-      http.get(api('/config'), () => HttpResponse.json(dashboardConfig(version))),
-      http.post(api(`/jobs/${JOB_ID}/checkpoints`), async ({ request }) => {
-        const body = (await request.json()) as Record<string, unknown>;
-        bodies.push(body);
-        return HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
-      }),
+    flink.use(
+      ...simulated(
+        route.get('/config', () => Response.json(dashboardConfig(version))),
+        route.post(`/jobs/${JOB_ID}/checkpoints`, async ({ request }) => {
+          const body = (await request.json()) as Record<string, unknown>;
+          bodies.push(body);
+          return Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
+        }),
+      ),
     );
     return bodies;
   }
 
   it('sends checkpointType CONFIGURED and a fresh triggerId; result() polls and returns the checkpoint id', async () => {
     const bodies = cluster('1.20.3');
-    server.use(http.get(api(`/jobs/${JOB_ID}/checkpoints/:triggerId`), inOrder(operationInProgress(), checkpointTriggerCompleted(12))));
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints/:triggerId`, inOrder(operationInProgress(), checkpointTriggerCompleted(12))));
     const op = await fakeClient().checkpoints.trigger(JOB_ID);
     expect(op.kind).toBe('checkpoint');
     expect(op.triggerId).toMatch(/^[0-9a-f]{32}$/);
@@ -179,12 +175,12 @@ describe('checkpoints.trigger', () => {
 
   it('retries the trigger POST after a dropped connection, with the same triggerId', async () => {
     const bodies: unknown[] = [];
-    server.use(
-      http.get(api('/config'), () => HttpResponse.json(dashboardConfig('1.20.3'))),
-      http.post(api(`/jobs/${JOB_ID}/checkpoints`), async ({ request }) => {
+    flink.use(
+      route.get('/config', () => Response.json(dashboardConfig('1.20.3'))),
+      route.post(`/jobs/${JOB_ID}/checkpoints`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         bodies.push(body);
-        return bodies.length === 1 ? HttpResponse.error() : HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+        return bodies.length === 1 ? Response.error() : Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
       }),
     );
     await fakeClient().checkpoints.trigger(JOB_ID);
@@ -194,9 +190,7 @@ describe('checkpoints.trigger', () => {
 
   it('a failed checkpoint (camelCase failureCause) is a FlinkOperationError with the root cause', async () => {
     cluster('1.20.3');
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints/:triggerId`), () => HttpResponse.json(operationFailed(MKDIRS_TRACE, 'failureCause'))),
-    );
+    flink.use(route.get(`/jobs/${JOB_ID}/checkpoints/:triggerId`, () => Response.json(operationFailed(MKDIRS_TRACE, 'failureCause'))));
     const op = await fakeClient().checkpoints.trigger(JOB_ID);
     const error = await caught(op.result(fast), FlinkOperationError);
     expect(error.operation).toBe('checkpoint');
@@ -205,9 +199,9 @@ describe('checkpoints.trigger', () => {
   });
 
   it('a trigger for an unknown job is a FlinkNotFoundError', async () => {
-    server.use(
-      http.get(api('/config'), () => HttpResponse.json(dashboardConfig('1.20.3'))),
-      http.post(api(`/jobs/${JOB_ID}/checkpoints`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })),
+    flink.use(
+      route.get('/config', () => Response.json(dashboardConfig('1.20.3'))),
+      route.post(`/jobs/${JOB_ID}/checkpoints`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })),
     );
     await caught(fakeClient().checkpoints.trigger(JOB_ID), FlinkNotFoundError);
   });

@@ -1,17 +1,15 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
 import { FlinkResponseError } from '../../../src/errors/transport-errors.js';
 import { caught } from '../../fakes/caught.js';
 import { dashboardConfig, overview, taskManagers } from '../../fakes/flink-replies.js';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 describe('cluster', () => {
   it('overview maps the wire keys of Flink 1.20.3', async () => {
-    server.use(http.get(api('/overview'), () => HttpResponse.json(overview({ 'jobs-running': 1, 'slots-available': 3 }))));
+    flink.use(route.get('/overview', () => Response.json(overview({ 'jobs-running': 1, 'slots-available': 3 }))));
     expect(await fakeClient().cluster.overview()).toEqual({
       flinkVersion: '1.20.3',
       flinkCommit: '01e3a6d',
@@ -26,26 +24,26 @@ describe('cluster', () => {
   });
 
   it('overview keeps working when a newer Flink adds fields', async () => {
-    server.use(http.get(api('/overview'), () => HttpResponse.json(overview({ 'taskmanagers-blocked': 0, 'slots-free-and-blocked': 0 }))));
+    flink.use(route.get('/overview', () => Response.json(overview({ 'taskmanagers-blocked': 0, 'slots-free-and-blocked': 0 }))));
     await expect(fakeClient().cluster.overview()).resolves.toMatchObject({ taskManagers: 2 });
   });
 
   it('overview with a field of the wrong type is a FlinkResponseError', async () => {
-    server.use(http.get(api('/overview'), () => HttpResponse.json(overview({ 'slots-total': '4' }))));
+    flink.use(route.get('/overview', () => Response.json(overview({ 'slots-total': '4' }))));
     const error = await caught(fakeClient().cluster.overview(), FlinkResponseError);
     expect(error.message).toContain('slots-total');
   });
 
   it('capacity adds up the TaskManagers', async () => {
-    server.use(http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(3, 2, 1))));
+    flink.use(route.get('/taskmanagers', () => Response.json(taskManagers(3, 2, 1))));
     expect(await fakeClient().cluster.capacity()).toEqual({ taskManagers: 3, slotsTotal: 6, slotsAvailable: 3, slotsPerTaskManager: 2 });
   });
 
   it('capacity has no slots per TaskManager when they differ, and copes with none', async () => {
     const mixed = { taskmanagers: [...taskManagers(1, 2).taskmanagers, ...taskManagers(1, 4).taskmanagers] };
-    server.use(http.get(api('/taskmanagers'), () => HttpResponse.json(mixed)));
+    flink.use(route.get('/taskmanagers', () => Response.json(mixed)));
     expect(await fakeClient().cluster.capacity()).toMatchObject({ slotsTotal: 6, slotsPerTaskManager: undefined });
-    server.use(http.get(api('/taskmanagers'), () => HttpResponse.json({ taskmanagers: [] })));
+    flink.use(route.get('/taskmanagers', () => Response.json({ taskmanagers: [] })));
     expect(await fakeClient().cluster.capacity()).toEqual({
       taskManagers: 0,
       slotsTotal: 0,
@@ -55,14 +53,14 @@ describe('cluster', () => {
   });
 
   it('config maps the features', async () => {
-    server.use(http.get(api('/config'), () => HttpResponse.json(dashboardConfig('1.18.1'))));
+    flink.use(route.get('/config', () => Response.json(dashboardConfig('1.18.1'))));
     expect(await fakeClient().cluster.config()).toMatchObject({ flinkVersion: '1.18.1', features: { webSubmit: true, webCancel: false } });
   });
 
   it('jobManagerConfig turns [{key, value}] into a record', async () => {
-    server.use(
-      http.get(api('/jobmanager/config'), () =>
-        HttpResponse.json([
+    flink.use(
+      route.get('/jobmanager/config', () =>
+        Response.json([
           { key: 'rest.port', value: '8081' },
           { key: 'state.savepoints.dir', value: 'file:///tmp/sp' },
         ]),
@@ -72,7 +70,7 @@ describe('cluster', () => {
   });
 
   it('taskManagerStdout returns text and encodes the TaskManager id', async () => {
-    server.use(http.get(api('/taskmanagers/:id/stdout'), () => HttpResponse.text('(hello,1)\n(world,2)\n')));
+    flink.use(route.get('/taskmanagers/:id/stdout', () => new Response('(hello,1)\n(world,2)\n')));
     expect(await fakeClient().cluster.taskManagerStdout('127.0.0.1:40123-0a1b20')).toBe('(hello,1)\n(world,2)\n');
     expect(flink.calls()).toEqual(['GET /v1/taskmanagers/127.0.0.1%3A40123-0a1b20/stdout']);
   });
@@ -84,9 +82,9 @@ describe('cluster', () => {
 
   it('version is read from /config once, and read again after a failure', async () => {
     let calls = 0;
-    server.use(
-      http.get(api('/config'), () =>
-        ++calls === 1 ? HttpResponse.json(flinkErrors500(), { status: 500 }) : HttpResponse.json(dashboardConfig('2.0.0')),
+    flink.use(
+      route.get('/config', () =>
+        ++calls === 1 ? Response.json(flinkErrors500(), { status: 500 }) : Response.json(dashboardConfig('2.0.0')),
       ),
     );
     const client = fakeClient();
@@ -99,7 +97,7 @@ describe('cluster', () => {
   });
 
   it('a version that cannot be read is a FlinkInputError naming it', async () => {
-    server.use(http.get(api('/config'), () => HttpResponse.json(dashboardConfig('master'))));
+    flink.use(route.get('/config', () => Response.json(dashboardConfig('master'))));
     await expect(fakeClient().cluster.version()).rejects.toThrow('cannot read Flink version "master"');
   });
 });

@@ -2,17 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { HttpResponse, http } from 'msw';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
 import type { UploadProgress } from '../../../src/transport/multipart.js';
 import { caught } from '../../fakes/caught.js';
 import { dashboardConfig, duplicateJobErrors, flinkErrors, JAR_ID, JOB_ID, jarUploadReply, ZIP_BYTES } from '../../fakes/flink-replies.js';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const dir = mkdtempSync(join(tmpdir(), 'flink-kit-jars-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,8 +38,8 @@ interface Part {
 /** Answers uploads like Flink and keeps the parts of every upload it saw. */
 function acceptUploads(): Part[][] {
   const uploads: Part[][] = [];
-  server.use(
-    http.post(api('/jars/upload'), async ({ request }) => {
+  flink.use(
+    route.post('/jars/upload', async ({ request }) => {
       const form = await request.formData();
       const parts: Part[] = [];
       for (const [field, value] of form.entries()) {
@@ -50,7 +48,7 @@ function acceptUploads(): Part[][] {
       }
       uploads.push(parts);
       const name = parts[0]?.filename ?? 'x.jar';
-      return HttpResponse.json(jarUploadReply(`2f1e6c1a-4b7d-4c39-9d0e-8a5b3c2d1e0f_${name}`));
+      return Response.json(jarUploadReply(`2f1e6c1a-4b7d-4c39-9d0e-8a5b3c2d1e0f_${name}`));
     }),
   );
   return uploads;
@@ -59,11 +57,11 @@ function acceptUploads(): Part[][] {
 /** Answers runs like Flink (echoing the job id) and keeps every body it saw. */
 function acceptRuns(jarId = JAR_ID): Array<Record<string, unknown>> {
   const bodies: Array<Record<string, unknown>> = [];
-  server.use(
-    http.post(api(`/jars/${jarId}/run`), async ({ request }) => {
+  flink.use(
+    route.post(`/jars/${jarId}/run`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
       bodies.push(body);
-      return HttpResponse.json({ jobid: body['jobId'] });
+      return Response.json({ jobid: body['jobId'] });
     }),
   );
   return bodies;
@@ -71,7 +69,7 @@ function acceptRuns(jarId = JAR_ID): Array<Record<string, unknown>> {
 
 /** The connected Flink reports `version` on /config. */
 function flinkVersion(version: string): void {
-  server.use(http.get(api('/config'), () => HttpResponse.json(dashboardConfig(version))));
+  flink.use(route.get('/config', () => Response.json(dashboardConfig(version))));
 }
 
 describe('jars.upload: bad input is caught before any request', () => {
@@ -149,13 +147,13 @@ describe('jars.upload', () => {
   });
 
   it('is never retried: the stream body is gone after one attempt', async () => {
-    server.use(http.post(api('/jars/upload'), () => HttpResponse.json(flinkErrors('unavailable'), { status: 503 })));
+    flink.use(route.post('/jars/upload', () => Response.json(flinkErrors('unavailable'), { status: 503 })));
     await caught(fakeClient().jars.upload(ZIP_BYTES), FlinkApiError);
     expect(flink.calls()).toEqual(['POST /v1/jars/upload']);
   });
 
   it("passes Flink's refusal on", async () => {
-    server.use(http.post(api('/jars/upload'), () => HttpResponse.json(flinkErrors('Only Jar files are allowed.'), { status: 400 })));
+    flink.use(route.post('/jars/upload', () => Response.json(flinkErrors('Only Jar files are allowed.'), { status: 400 })));
     const error = await caught(fakeClient().jars.upload(ZIP_BYTES), FlinkApiError);
     expect(error.message).toContain('HTTP 400: Only Jar files are allowed.');
   });
@@ -271,13 +269,13 @@ describe('jars.run', () => {
 
   it('is retried on 503 with the same job id', async () => {
     const bodies: Array<Record<string, unknown>> = [];
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
+    flink.use(
+      route.post(`/jars/${JAR_ID}/run`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         bodies.push(body);
         return bodies.length === 1
-          ? HttpResponse.json(flinkErrors('leader election'), { status: 503 })
-          : HttpResponse.json({ jobid: body['jobId'] });
+          ? Response.json(flinkErrors('leader election'), { status: 503 })
+          : Response.json({ jobid: body['jobId'] });
       }),
     );
     const { jobId } = await fakeClient().jars.run(JAR_ID);
@@ -288,12 +286,12 @@ describe('jars.run', () => {
 
   it('a duplicate-job answer after a lost reply is success with the job id it sent', async () => {
     const sent: unknown[] = [];
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
+    flink.use(
+      route.post(`/jars/${JAR_ID}/run`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         sent.push(body['jobId']);
         // The first attempt got through, but its connection died before the reply.
-        return sent.length === 1 ? HttpResponse.error() : HttpResponse.json(duplicateJobErrors(String(body['jobId'])), { status: 400 });
+        return sent.length === 1 ? Response.error() : Response.json(duplicateJobErrors(String(body['jobId'])), { status: 400 });
       }),
     );
     const result = await fakeClient().jars.run(JAR_ID);
@@ -303,7 +301,7 @@ describe('jars.run', () => {
   });
 
   it('a duplicate-job answer to the first attempt is a FlinkApiError saying the job id was already used', async () => {
-    server.use(http.post(api(`/jars/${JAR_ID}/run`), () => HttpResponse.json(duplicateJobErrors(JOB_ID), { status: 400 })));
+    flink.use(route.post(`/jars/${JAR_ID}/run`, () => Response.json(duplicateJobErrors(JOB_ID), { status: 400 })));
     const error = await caught(fakeClient().jars.run(JAR_ID, { jobId: JOB_ID }), FlinkApiError);
     expect(error.status).toBe(400);
     expect(error.message).toContain(`Job id ${JOB_ID} was already used on this cluster`);
@@ -313,9 +311,9 @@ describe('jars.run', () => {
   });
 
   it('an unknown jar id is a FlinkNotFoundError that says to upload again', async () => {
-    server.use(
-      http.post(api('/jars/abc.jar/run'), () =>
-        HttpResponse.json(flinkErrors('File abc.jar does not exist in /tmp/flink-web-7a6c3f1e/flink-web-upload.'), { status: 400 }),
+    flink.use(
+      route.post('/jars/abc.jar/run', () =>
+        Response.json(flinkErrors('File abc.jar does not exist in /tmp/flink-web-7a6c3f1e/flink-web-upload.'), { status: 400 }),
       ),
     );
     const error = await caught(fakeClient().jars.run('abc.jar'), FlinkNotFoundError);
@@ -325,9 +323,9 @@ describe('jars.run', () => {
   });
 
   it('a failing main() is a FlinkApiError with the hint to look at the root cause', async () => {
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/run`), () =>
-        HttpResponse.json(
+    flink.use(
+      route.post(`/jars/${JAR_ID}/run`, () =>
+        Response.json(
           flinkErrors(
             'org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\n\tat x.Y(Y.java:1)\nCaused by: java.lang.IllegalArgumentException: --input is required',
           ),
@@ -344,9 +342,9 @@ describe('jars.run', () => {
 
 describe('jars.list / delete / plan', () => {
   it('list maps the jars and their entry classes', async () => {
-    server.use(
-      http.get(api('/jars'), () =>
-        HttpResponse.json({
+    flink.use(
+      route.get('/jars', () =>
+        Response.json({
           address: 'http://127.0.0.1:8081',
           files: [{ id: JAR_ID, name: 'app.jar', uploaded: 1_795_248_721_128, entry: [{ name: 'com.acme.Main', description: null }] }],
         }),
@@ -358,15 +356,15 @@ describe('jars.list / delete / plan', () => {
   });
 
   it('delete sends DELETE /jars/:id', async () => {
-    server.use(http.delete(api(`/jars/${JAR_ID}`), () => new HttpResponse(null, { status: 200 })));
+    flink.use(route.delete(`/jars/${JAR_ID}`, () => new Response(null, { status: 200 })));
     await fakeClient().jars.delete(JAR_ID);
     expect(flink.calls()).toEqual([`DELETE /v1/jars/${JAR_ID}`]);
   });
 
   it('delete of an unknown jar is a FlinkNotFoundError', async () => {
-    server.use(
-      http.delete(api('/jars/abc.jar'), () =>
-        HttpResponse.json(flinkErrors('File abc.jar does not exist in /tmp/flink-web-upload.'), { status: 400 }),
+    flink.use(
+      route.delete('/jars/abc.jar', () =>
+        Response.json(flinkErrors('File abc.jar does not exist in /tmp/flink-web-upload.'), { status: 400 }),
       ),
     );
     await caught(fakeClient().jars.delete('abc.jar'), FlinkNotFoundError);
@@ -379,11 +377,11 @@ describe('jars.list / delete / plan', () => {
 
   it('plan maps the nodes and is retried (it starts nothing)', async () => {
     let calls = 0;
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/plan`), () =>
+    flink.use(
+      route.post(`/jars/${JAR_ID}/plan`, () =>
         ++calls === 1
-          ? HttpResponse.json(flinkErrors('unavailable'), { status: 503 })
-          : HttpResponse.json({
+          ? Response.json(flinkErrors('unavailable'), { status: 503 })
+          : Response.json({
               plan: {
                 jid: JOB_ID,
                 name: 'WordCount',

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkJobFailedError, FlinkOperationError } from '../../../src/errors/domain-errors.js';
@@ -24,10 +23,9 @@ import {
   triggerReply,
   vertex,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, inOrder, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, inOrder, route, scriptedJob, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 /** Fast polling for waitFor tests. */
 const fast = { pollIntervalMs: 5 };
@@ -60,7 +58,7 @@ describe('job ids are checked before any request', () => {
 
 describe('jobs.get / status / list / exceptions', () => {
   it('get maps the job and its vertices', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(jobDetails('RUNNING', ['RUNNING', 'RUNNING']))));
+    flink.use(route.get(`/jobs/${JOB_ID}`, () => Response.json(jobDetails('RUNNING', ['RUNNING', 'RUNNING']))));
     const job = await fakeClient().jobs.get(JOB_ID);
     expect(job).toMatchObject({ id: JOB_ID, name: 'Streaming WordCount', state: 'RUNNING', jobType: 'STREAMING', allTasksRunning: true });
     expect(job.endTime).toBeUndefined(); // -1 on the wire
@@ -70,21 +68,21 @@ describe('jobs.get / status / list / exceptions', () => {
   });
 
   it('get of an unknown job is a FlinkNotFoundError that explains job expiry', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    flink.use(route.get(`/jobs/${JOB_ID}`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     const error = await caught(fakeClient().jobs.get(JOB_ID), FlinkNotFoundError);
     expect(error.message).toContain('Job could not be found.');
     expect(error.message).toContain('No job with that id on this cluster');
   });
 
   it('status returns the state, including states flink-kit does not know yet', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), inOrder({ status: 'RESTARTING' }, { status: 'SOME_FUTURE_STATE' })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, inOrder({ status: 'RESTARTING' }, { status: 'SOME_FUTURE_STATE' })));
     const client = fakeClient();
     expect(await client.jobs.status(JOB_ID)).toBe('RESTARTING');
     expect(await client.jobs.status(JOB_ID)).toBe('SOME_FUTURE_STATE');
   });
 
   it('status of an unknown job: the 500 FlinkJobNotFoundException of Flink 1.18-1.20 is a FlinkNotFoundError with the job hint', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, () => Response.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
     const error = await caught(fakeClient().jobs.status(JOB_ID), FlinkNotFoundError);
     expect(error.status).toBe(404);
     expect(error.message).toContain('No job with that id on this cluster');
@@ -92,10 +90,8 @@ describe('jobs.get / status / list / exceptions', () => {
   });
 
   it('status: other 500s stay FlinkApiErrors', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/status`), () =>
-        HttpResponse.json(internalServerError('java.lang.NullPointerException'), { status: 500 }),
-      ),
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/status`, () => Response.json(internalServerError('java.lang.NullPointerException'), { status: 500 })),
     );
     const error = await caught(fakeClient().jobs.status(JOB_ID), FlinkApiError);
     expect(error).not.toBeInstanceOf(FlinkNotFoundError);
@@ -103,9 +99,9 @@ describe('jobs.get / status / list / exceptions', () => {
   });
 
   it('list maps /jobs/overview with upper-case task counts', async () => {
-    server.use(
-      http.get(api('/jobs/overview'), () =>
-        HttpResponse.json({
+    flink.use(
+      route.get('/jobs/overview', () =>
+        Response.json({
           jobs: [
             {
               jid: JOB_ID,
@@ -140,7 +136,7 @@ describe('jobs.get / status / list / exceptions', () => {
   });
 
   it('exceptions takes the root cause from exceptionHistory and sends maxExceptions', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())));
+    flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())));
     const exceptions = await fakeClient().jobs.exceptions(JOB_ID, { maxExceptions: 5 });
     expect(exceptions.rootCause).toBe('ArithmeticException: / by zero');
     expect(exceptions.entries[0]).toMatchObject({
@@ -155,15 +151,15 @@ describe('jobs.get / status / list / exceptions', () => {
 
 describe('jobs.cancel', () => {
   it('sends PATCH ?mode=cancel and resolves on 202', async () => {
-    server.use(http.patch(api(`/jobs/${JOB_ID}`), () => new HttpResponse(null, { status: 202 })));
+    flink.use(route.patch(`/jobs/${JOB_ID}`, () => new Response(null, { status: 202 })));
     await expect(fakeClient().jobs.cancel(JOB_ID)).resolves.toBeUndefined();
     expect(flink.calls()).toEqual([`PATCH /v1/jobs/${JOB_ID}?mode=cancel`]);
   });
 
   it('resolves when the job already reached another terminal state (409)', async () => {
-    server.use(
-      http.patch(api(`/jobs/${JOB_ID}`), () =>
-        HttpResponse.json(flinkErrors(`Job cancellation failed: Job ${JOB_ID} is in state FINISHED.`), { status: 409 }),
+    flink.use(
+      route.patch(`/jobs/${JOB_ID}`, () =>
+        Response.json(flinkErrors(`Job cancellation failed: Job ${JOB_ID} is in state FINISHED.`), { status: 409 }),
       ),
     );
     await expect(fakeClient().jobs.cancel(JOB_ID)).resolves.toBeUndefined();
@@ -171,17 +167,15 @@ describe('jobs.cancel', () => {
   });
 
   it('rejects with a FlinkNotFoundError for an unknown job', async () => {
-    server.use(http.patch(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    flink.use(route.patch(`/jobs/${JOB_ID}`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     await caught(fakeClient().jobs.cancel(JOB_ID), FlinkNotFoundError);
   });
 
   it('retries a cancel that timed out inside the JobManager (408)', async () => {
     let calls = 0;
-    server.use(
-      http.patch(api(`/jobs/${JOB_ID}`), () =>
-        ++calls === 1
-          ? HttpResponse.json(flinkErrors('Job cancellation timed out.'), { status: 408 })
-          : new HttpResponse(null, { status: 202 }),
+    flink.use(
+      route.patch(`/jobs/${JOB_ID}`, () =>
+        ++calls === 1 ? Response.json(flinkErrors('Job cancellation timed out.'), { status: 408 }) : new Response(null, { status: 202 }),
       ),
     );
     await fakeClient().jobs.cancel(JOB_ID);
@@ -199,7 +193,7 @@ describe('jobs.waitFor', () => {
   it.each(['SCHEDULED', 'DEPLOYING', 'CREATED', 'INITIALIZING'])(
     'RUNNING counts only once every task runs (not while one is %s), and the details are read once at the end',
     async (waiting) => {
-      server.use(
+      flink.use(
         ...scriptedJob([jobDetails('RUNNING', ['RUNNING', waiting]), jobDetails('RUNNING', ['RUNNING', 'RUNNING'])], {
           alongside: [jobDetails('RUNNING', ['RUNNING'], OTHER_JOB_ID)],
         }),
@@ -214,7 +208,7 @@ describe('jobs.waitFor', () => {
   it('RUNNING counts only once every subtask runs, though Flink calls a half-scheduled vertex RUNNING', async () => {
     const halfScheduled = vertex('Map', 'RUNNING', { parallelism: 2, tasks: { RUNNING: 1, SCHEDULED: 1 } });
     const allRunning = vertex('Map', 'RUNNING', { parallelism: 2 });
-    server.use(...scriptedJob([jobDetails('RUNNING', [halfScheduled]), jobDetails('RUNNING', [allRunning])]));
+    flink.use(...scriptedJob([jobDetails('RUNNING', [halfScheduled]), jobDetails('RUNNING', [allRunning])]));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
     expect(job.vertices[0]?.tasks['RUNNING']).toBe(2);
     expect(looks()).toBe(2);
@@ -223,15 +217,15 @@ describe('jobs.waitFor', () => {
   it('rides out a JobManager that does not answer for a while (a failover), then sees the job run', async () => {
     const running = jobDetails('RUNNING', ['RUNNING']);
     let look = 0;
-    server.use(
-      http.get(api('/jobs/overview'), () => {
+    flink.use(
+      route.get('/jobs/overview', () => {
         look++;
-        if (look <= 2) return HttpResponse.error(); // connection refused / reset
+        if (look <= 2) return Response.error(); // connection refused / reset
         if (look === 3)
-          return HttpResponse.json(flinkErrors('Service temporarily unavailable due to an ongoing leader election.'), { status: 503 });
-        return HttpResponse.json(jobsOverviewReply(running));
+          return Response.json(flinkErrors('Service temporarily unavailable due to an ongoing leader election.'), { status: 503 });
+        return Response.json(jobsOverviewReply(running));
       }),
-      http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(running)),
+      route.get(`/jobs/${JOB_ID}`, () => Response.json(running)),
     );
     const job = await fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
     expect(job.state).toBe('RUNNING');
@@ -239,22 +233,22 @@ describe('jobs.waitFor', () => {
   });
 
   it('a JobManager that never comes back is a FlinkTimeoutError at the deadline that says so', async () => {
-    server.use(http.get(api('/jobs/overview'), () => HttpResponse.error()));
+    flink.use(route.get('/jobs/overview', () => Response.error()));
     const error = await caught(
-      fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }),
+      fakeClient({ retry: false }).jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 50, ...fast }),
       FlinkTimeoutError,
     );
     expect(error.message).toContain('last seen: no answer: no HTTP reply');
   });
 
   it('RUNNING does not count while the job has no running task yet', async () => {
-    server.use(...scriptedJob([jobDetails('RUNNING', []), jobDetails('RUNNING', ['RUNNING'])]));
+    flink.use(...scriptedJob([jobDetails('RUNNING', []), jobDetails('RUNNING', ['RUNNING'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ allTasksRunning: true });
     expect(looks()).toBe(2);
   });
 
   it('with allTasksRunning: false, the job state alone decides', async () => {
-    server.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])]));
+    flink.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])]));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', allTasksRunning: false, ...fast });
     expect(job.state).toBe('RUNNING');
     expect(job.allTasksRunning).toBe(false);
@@ -262,13 +256,13 @@ describe('jobs.waitFor', () => {
   });
 
   it('FINISHED tasks count as done alongside RUNNING ones', async () => {
-    server.use(...scriptedJob([jobDetails('RUNNING', ['FINISHED', 'RUNNING'])]));
+    flink.use(...scriptedJob([jobDetails('RUNNING', ['FINISHED', 'RUNNING'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ allTasksRunning: true });
     expect(looks()).toBe(1);
   });
 
   it('by default waits for any terminal state', async () => {
-    server.use(...scriptedJob([jobDetails('RUNNING'), jobDetails('RUNNING'), jobDetails('FINISHED', ['FINISHED'])]));
+    flink.use(...scriptedJob([jobDetails('RUNNING'), jobDetails('RUNNING'), jobDetails('FINISHED', ['FINISHED'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, fast)).resolves.toMatchObject({ state: 'FINISHED' });
     expect(looks()).toBe(3);
   });
@@ -278,8 +272,8 @@ describe('jobs.waitFor', () => {
     ['TERMINAL', 'FINISHED'],
     ['CANCELED', 'CANCELED'],
   ] as const)('waiting for %s returns the state seen live, though the cached details still say RUNNING', async (until, live) => {
-    server.use(...scriptedJob([jobDetails('RUNNING'), jobDetails(live, [live])]));
-    server.use(http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(jobDetails('RUNNING', ['RUNNING', 'RUNNING']))));
+    flink.use(...scriptedJob([jobDetails('RUNNING'), jobDetails(live, [live])]));
+    flink.use(route.get(`/jobs/${JOB_ID}`, () => Response.json(jobDetails('RUNNING', ['RUNNING', 'RUNNING']))));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until, ...fast });
     expect(job.state).toBe(live);
     expect(job.vertices.map((v) => v.status)).toEqual(['RUNNING', 'RUNNING']); // the rest is the details as read
@@ -287,16 +281,16 @@ describe('jobs.waitFor', () => {
   });
 
   it('a bounded job that FINISHED before it was seen running satisfies RUNNING (it ran), with its state', async () => {
-    server.use(...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FINISHED', ['FINISHED'])]));
+    flink.use(...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FINISHED', ['FINISHED'])]));
     const job = await fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast });
     expect(job.state).toBe('FINISHED');
     expect(flink.calls()).toEqual([overviewRoute, overviewRoute, detailsRoute]);
   });
 
   it('FAILED while waiting for RUNNING is a FlinkJobFailedError with the root cause from the exception history', async () => {
-    server.use(
-      ...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FAILED', ['FAILED'])]),
-      http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
+    flink.use(
+      ...scriptedJob([jobDetails('INITIALIZING', []), jobDetails('FAILED', ['FAILED'])], { noDetails: true }),
+      route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())),
     );
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast }), FlinkJobFailedError);
     expect(error.jobId).toBe(JOB_ID);
@@ -309,11 +303,9 @@ describe('jobs.waitFor', () => {
   });
 
   it('FAILED is still a FlinkJobFailedError when the exception history cannot be read', async () => {
-    server.use(
-      ...scriptedJob([jobDetails('FAILED', ['FAILED'])]),
-      http.get(api(`/jobs/${JOB_ID}/exceptions`), () =>
-        HttpResponse.json(internalServerError('java.lang.NullPointerException'), { status: 500 }),
-      ),
+    flink.use(
+      ...scriptedJob([jobDetails('FAILED', ['FAILED'])], { noDetails: true }),
+      route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(internalServerError('java.lang.NullPointerException'), { status: 500 })),
     );
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast }), FlinkJobFailedError);
     expect(error.rootCause).toBeUndefined();
@@ -321,20 +313,20 @@ describe('jobs.waitFor', () => {
   });
 
   it('CANCELED while waiting for FINISHED is a FlinkJobFailedError, without reading exceptions', async () => {
-    server.use(...scriptedJob([jobDetails('CANCELED', ['CANCELED'])]));
+    flink.use(...scriptedJob([jobDetails('CANCELED', ['CANCELED'])], { noDetails: true }));
     const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'FINISHED', ...fast }), FlinkJobFailedError);
     expect(error.state).toBe('CANCELED');
     expect(flink.calls()).toEqual([overviewRoute]);
   });
 
   it('waiting for FAILED resolves when the job fails', async () => {
-    server.use(...scriptedJob([jobDetails('FAILED', ['FAILED'])]));
+    flink.use(...scriptedJob([jobDetails('FAILED', ['FAILED'])]));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'FAILED', ...fast })).resolves.toMatchObject({ state: 'FAILED' });
   });
 
   it('a timeout is a FlinkTimeoutError that names the state and tasks last seen', async () => {
-    server.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])]));
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 100, ...fast }), FlinkTimeoutError);
+    flink.use(...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'])], { noDetails: true }));
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 100, ...fast }), FlinkTimeoutError);
     expect(error.timeoutMs).toBe(100);
     expect(error.message).toContain(`waiting for job ${JOB_ID} to reach RUNNING with all tasks running`);
     expect(error.message).toContain('(last seen: RUNNING, tasks: 1 SCHEDULED, 1 RUNNING)');
@@ -345,45 +337,45 @@ describe('jobs.waitFor', () => {
   it('an abort rejects with the reason and stops polling', async () => {
     const controller = new AbortController();
     const reason = new Error('user cancelled');
-    server.use(...scriptedJob([jobDetails('CREATED', ['CREATED'])], { onLook: () => controller.abort(reason) }));
+    flink.use(...scriptedJob([jobDetails('CREATED', ['CREATED'])], { noDetails: true, onLook: () => controller.abort(reason) }));
     await expect(fakeClient().jobs.waitFor(JOB_ID, { signal: controller.signal, pollIntervalMs: 60_000 })).rejects.toBe(reason);
     expect(flink.calls()).toEqual([overviewRoute]);
   });
 
   it('a job not listed in the overview yet but known to the status route keeps being polled', async () => {
-    server.use(
+    flink.use(
       ...scriptedJob([null, null, jobDetails('RUNNING', ['RUNNING'])]),
-      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'INITIALIZING' })),
+      route.get(`/jobs/${JOB_ID}/status`, () => Response.json({ status: 'INITIALIZING' })),
     );
     await expect(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', ...fast })).resolves.toMatchObject({ state: 'RUNNING' });
     expect(flink.calls()).toEqual([overviewRoute, statusRoute, overviewRoute, statusRoute, overviewRoute, detailsRoute]);
   });
 
   it('a job never listed times out naming the state the status route reported', async () => {
-    server.use(
-      ...scriptedJob([null]),
-      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'INITIALIZING' })),
+    flink.use(
+      ...scriptedJob([null], { noDetails: true }),
+      route.get(`/jobs/${JOB_ID}/status`, () => Response.json({ status: 'INITIALIZING' })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 50, ...fast }), FlinkTimeoutError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 50, ...fast }), FlinkTimeoutError);
     expect(error.message).toContain('(last seen: INITIALIZING)');
   });
 
   it('an unknown job (not listed, 404 on the status route) ends the wait with a FlinkNotFoundError', async () => {
-    server.use(
-      ...scriptedJob([null], { alongside: [jobDetails('FINISHED', ['FINISHED'], OTHER_JOB_ID)] }),
-      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })),
+    flink.use(
+      ...scriptedJob([null], { noDetails: true, alongside: [jobDetails('FINISHED', ['FINISHED'], OTHER_JOB_ID)] }),
+      route.get(`/jobs/${JOB_ID}/status`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { waitTimeoutMs: 2_000, ...fast }), FlinkNotFoundError);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(flink.calls()).toEqual([overviewRoute, statusRoute]);
   });
 
   it('an unknown job (not listed, 500 FlinkJobNotFoundException on the status route of Flink 1.18-1.20) is a FlinkNotFoundError', async () => {
-    server.use(
-      ...scriptedJob([null]),
-      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })),
+    flink.use(
+      ...scriptedJob([null], { noDetails: true }),
+      route.get(`/jobs/${JOB_ID}/status`, () => Response.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })),
     );
-    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', timeoutMs: 2_000, ...fast }), FlinkNotFoundError);
+    const error = await caught(fakeClient().jobs.waitFor(JOB_ID, { until: 'RUNNING', waitTimeoutMs: 2_000, ...fast }), FlinkNotFoundError);
     expect(error.status).toBe(404);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(error.rootCause).toBe(`FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);
@@ -392,11 +384,9 @@ describe('jobs.waitFor', () => {
 
   it('a 503 during the wait is retried by the transport, not the end of the wait', async () => {
     let calls = 0;
-    server.use(...scriptedJob([jobDetails('FINISHED', ['FINISHED'])]));
-    server.use(
-      http.get(api('/jobs/overview'), () =>
-        ++calls === 1 ? HttpResponse.json(flinkErrors('leader election'), { status: 503 }) : undefined,
-      ),
+    flink.use(...scriptedJob([jobDetails('FINISHED', ['FINISHED'])]));
+    flink.use(
+      route.get('/jobs/overview', () => (++calls === 1 ? Response.json(flinkErrors('leader election'), { status: 503 }) : undefined)),
     );
     await expect(fakeClient().jobs.waitFor(JOB_ID, fast)).resolves.toMatchObject({ state: 'FINISHED' });
     expect(calls).toBe(2);
@@ -433,17 +423,19 @@ describe('jobs.stop', () => {
     const bodies: Array<Record<string, unknown>> = [];
     let look = 0;
     const nextState = () => states[Math.min(look++, states.length - 1)] as Record<string, unknown>;
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
-        const body = (await request.json()) as Record<string, unknown>;
-        bodies.push(body);
-        return HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
-      }),
-      http.get(api(`/jobs/${JOB_ID}/savepoints/:triggerId`), inOrder(...statuses)),
-      http.get(api(`/jobs/${JOB_ID}`), () => HttpResponse.json(nextState())),
-      http.get(api('/jobs/overview'), () => HttpResponse.json(jobsOverviewReply(nextState()))),
-      http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
-      http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'RUNNING' })),
+    flink.use(
+      ...simulated(
+        route.post(`/jobs/${JOB_ID}/stop`, async ({ request }) => {
+          const body = (await request.json()) as Record<string, unknown>;
+          bodies.push(body);
+          return Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
+        }),
+        route.get(`/jobs/${JOB_ID}/savepoints/:triggerId`, inOrder(...statuses)),
+        route.get(`/jobs/${JOB_ID}`, () => Response.json(nextState())),
+        route.get('/jobs/overview', () => Response.json(jobsOverviewReply(nextState()))),
+        route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())),
+        route.get(`/jobs/${JOB_ID}/status`, () => Response.json({ status: 'RUNNING' })),
+      ),
     );
     return bodies;
   }
@@ -476,11 +468,11 @@ describe('jobs.stop', () => {
   it('retries the stop POST after a dropped connection with the same triggerId', async () => {
     const bodies: unknown[] = [];
     stopping([savepointCompleted()]);
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/stop`), async ({ request }) => {
+    flink.use(
+      route.post(`/jobs/${JOB_ID}/stop`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         bodies.push(body);
-        return bodies.length === 1 ? HttpResponse.error() : HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+        return bodies.length === 1 ? Response.error() : Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
       }),
     );
     await fakeClient().jobs.stop(JOB_ID, fast);
@@ -527,7 +519,7 @@ describe('jobs.stop', () => {
   });
 
   it('a stop of an unknown job is a FlinkNotFoundError with the job hint, and nothing is stopped', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(flink.calls()).toEqual([statusRoute]);
@@ -535,20 +527,20 @@ describe('jobs.stop', () => {
 
   it('a job gone between the check and the stop (404 on the POST) is a FlinkNotFoundError with the job hint', async () => {
     stopping([savepointCompleted()]);
-    server.use(http.post(api(`/jobs/${JOB_ID}/stop`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    flink.use(route.post(`/jobs/${JOB_ID}/stop`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
     expect(error.message).toContain('No job with that id on this cluster');
     expect(flink.calls()).toEqual([statusRoute, stopRoute]);
   });
 
   it('a job the status route calls unknown with a 500 (Flink 1.18-1.20) is a FlinkNotFoundError, and nothing is stopped', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, () => Response.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })));
     await caught(fakeClient().jobs.stop(JOB_ID), FlinkNotFoundError);
     expect(flink.calls()).toEqual([statusRoute]);
   });
 
   it('a job that is not RUNNING is a FlinkOperationError, and nothing is stopped', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json({ status: 'FINISHED' })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, () => Response.json({ status: 'FINISHED' })));
     const error = await caught(fakeClient().jobs.stop(JOB_ID), FlinkOperationError);
     expect(error.operation).toBe('stop');
     expect(error.message).toBe(`job ${JOB_ID} is FINISHED; stop-with-savepoint needs a RUNNING job`);

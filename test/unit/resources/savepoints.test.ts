@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkOperationError } from '../../../src/errors/domain-errors.js';
@@ -20,22 +19,21 @@ import {
   triggerReply,
   unknownTriggerErrors,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, inOrder, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, inOrder, route, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const fast = { pollIntervalMs: 5 };
 
 /** The savepoint status route answers `bodies` in order, whatever the trigger id. */
 function savepointStatus(...bodies: unknown[]): void {
-  server.use(http.get(api(`/jobs/${JOB_ID}/savepoints/:triggerId`), inOrder(...bodies)));
+  flink.use(route.get(`/jobs/${JOB_ID}/savepoints/:triggerId`, inOrder(...bodies)));
 }
 
 /** GET /jobs/:id/status answers `states` in order, repeating the last. */
 function jobState(...states: string[]): void {
-  server.use(http.get(api(`/jobs/${JOB_ID}/status`), inOrder(...states.map((status) => ({ status })))));
+  flink.use(route.get(`/jobs/${JOB_ID}/status`, inOrder(...states.map((status) => ({ status })))));
 }
 
 const STATUS = `GET /v1/jobs/${JOB_ID}/status`;
@@ -45,11 +43,11 @@ const TRIGGER = `POST /v1/jobs/${JOB_ID}/savepoints`;
 function acceptTriggers(): Array<Record<string, unknown>> {
   const bodies: Array<Record<string, unknown>> = [];
   jobState('RUNNING');
-  server.use(
-    http.post(api(`/jobs/${JOB_ID}/savepoints`), async ({ request }) => {
+  flink.use(
+    route.post(`/jobs/${JOB_ID}/savepoints`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
       bodies.push(body);
-      return HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+      return Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
     }),
   );
   return bodies;
@@ -102,11 +100,11 @@ describe('savepoints.trigger', () => {
   it('retries the POST after a dropped connection, with the same triggerId both times', async () => {
     const bodies: unknown[] = [];
     jobState('RUNNING');
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/savepoints`), async ({ request }) => {
+    flink.use(
+      route.post(`/jobs/${JOB_ID}/savepoints`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         bodies.push(body);
-        return bodies.length === 1 ? HttpResponse.error() : HttpResponse.json(triggerReply(body['triggerId'] as string), { status: 202 });
+        return bodies.length === 1 ? Response.error() : Response.json(triggerReply(body['triggerId'] as string), { status: 202 });
       }),
     );
     const op = await fakeClient().savepoints.trigger(JOB_ID, { targetDirectory: 'file:///sp' });
@@ -117,13 +115,13 @@ describe('savepoints.trigger', () => {
 
   it('gives up with a FlinkConnectionError when the connection keeps dropping', async () => {
     jobState('RUNNING');
-    server.use(http.post(api(`/jobs/${JOB_ID}/savepoints`), () => HttpResponse.error()));
+    flink.use(route.post(`/jobs/${JOB_ID}/savepoints`, () => Response.error()));
     await caught(fakeClient().savepoints.trigger(JOB_ID), FlinkConnectionError);
     expect(flink.calls()).toEqual([STATUS, TRIGGER, TRIGGER, TRIGGER]); // first attempt + 2 retries of fakeClient
   });
 
   it('an unknown job is a FlinkNotFoundError, and nothing is triggered', async () => {
-    server.use(http.get(api(`/jobs/${JOB_ID}/status`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })));
+    flink.use(route.get(`/jobs/${JOB_ID}/status`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     const error = await caught(fakeClient().savepoints.trigger(JOB_ID), FlinkNotFoundError);
     expect(error.message).toContain('Job could not be found.');
     expect(flink.calls()).toEqual([STATUS]);
@@ -131,9 +129,7 @@ describe('savepoints.trigger', () => {
 
   it('a job that disappears between the check and the trigger is a FlinkNotFoundError', async () => {
     jobState('RUNNING');
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/savepoints`), () => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 })),
-    );
+    flink.use(route.post(`/jobs/${JOB_ID}/savepoints`, () => Response.json(flinkErrors('Job could not be found.'), { status: 404 })));
     await caught(fakeClient().savepoints.trigger(JOB_ID), FlinkNotFoundError);
   });
 
@@ -151,9 +147,9 @@ describe('savepoints.trigger', () => {
 
   it("Flink's 400 for a missing savepoint directory names the keys to set", async () => {
     jobState('RUNNING');
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/savepoints`), () =>
-        HttpResponse.json(
+    flink.use(
+      route.post(`/jobs/${JOB_ID}/savepoints`, () =>
+        Response.json(
           flinkErrors('Config key [execution.checkpointing.savepoint-dir] is not set. Property [target-directory] must be provided.'),
           { status: 400 },
         ),
@@ -167,9 +163,9 @@ describe('savepoints.trigger', () => {
 
   it('other 400s pass unchanged', async () => {
     jobState('RUNNING');
-    server.use(
-      http.post(api(`/jobs/${JOB_ID}/savepoints`), () =>
-        HttpResponse.json(flinkErrors('Request did not match expected format SavepointTriggerRequestBody.'), { status: 400 }),
+    flink.use(
+      route.post(`/jobs/${JOB_ID}/savepoints`, () =>
+        Response.json(flinkErrors('Request did not match expected format SavepointTriggerRequestBody.'), { status: 400 }),
       ),
     );
     const error = await caught(fakeClient().savepoints.trigger(JOB_ID), FlinkApiError);
@@ -222,10 +218,8 @@ describe('savepoints.handle / status', () => {
   });
 
   it('status() of an unknown trigger id says the result expired or is unknown', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/savepoints/${TRIGGER_ID}`), () =>
-        HttpResponse.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 }),
-      ),
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/savepoints/${TRIGGER_ID}`, () => Response.json(unknownTriggerErrors(TRIGGER_ID, JOB_ID), { status: 404 })),
     );
     const error = await caught(fakeClient().savepoints.status(JOB_ID, TRIGGER_ID), FlinkOperationError);
     expect(error.message).toContain('rest.async.store-duration');
@@ -247,7 +241,6 @@ describe('savepoint failures say what to do', () => {
 
   it('a directory Flink cannot create: the root cause, and to give a directory every JVM can write', async () => {
     savepointStatus(operationFailed(MKDIRS_TRACE));
-    jobState('RUNNING');
     const error = await caught(fakeClient().savepoints.handle(JOB_ID, TRIGGER_ID).result(fast), FlinkOperationError);
     expect(error.message).toMatch(
       new RegExp(
@@ -272,11 +265,9 @@ describe('savepoint failures say what to do', () => {
     acceptTriggers();
     savepointStatus(operationFailed(jobNotFoundTrace(JOB_ID)));
     let looks = 0;
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/status`), () =>
-        ++looks === 1
-          ? HttpResponse.json({ status: 'RUNNING' })
-          : HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 }),
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/status`, () =>
+        ++looks === 1 ? Response.json({ status: 'RUNNING' }) : Response.json(flinkErrors('Job could not be found.'), { status: 404 }),
       ),
     );
     const op = await fakeClient().savepoints.trigger(JOB_ID);
@@ -289,12 +280,12 @@ describe('savepoint failures say what to do', () => {
 describe('savepoints.dispose', () => {
   it("sends 'savepoint-path' and waits for the disposal to complete", async () => {
     let body: unknown;
-    server.use(
-      http.post(api('/savepoint-disposal'), async ({ request }) => {
+    flink.use(
+      route.post('/savepoint-disposal', async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json(triggerReply(TRIGGER_ID)); // 200, not 202
+        return Response.json(triggerReply(TRIGGER_ID)); // 200, not 202
       }),
-      http.get(api(`/savepoint-disposal/${TRIGGER_ID}`), inOrder(operationInProgress(), operationInProgress(), disposalCompleted())),
+      route.get(`/savepoint-disposal/${TRIGGER_ID}`, inOrder(operationInProgress(), operationInProgress(), disposalCompleted())),
     );
     await expect(fakeClient().savepoints.dispose(SAVEPOINT_PATH, fast)).resolves.toBeUndefined();
     expect(body).toEqual({ 'savepoint-path': SAVEPOINT_PATH });
@@ -308,9 +299,9 @@ describe('savepoints.dispose', () => {
       "Caused by: java.io.FileNotFoundException: Cannot find checkpoint or savepoint file/directory 'file:/sp/nope' on file system 'file'.",
       '\tat org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(AbstractFsCheckpointStorageAccess.java:280)',
     ].join('\n');
-    server.use(
-      http.post(api('/savepoint-disposal'), () => HttpResponse.json(triggerReply(TRIGGER_ID))),
-      http.get(api(`/savepoint-disposal/${TRIGGER_ID}`), inOrder(operationInProgress(), operationFailed(trace))),
+    flink.use(
+      route.post('/savepoint-disposal', () => Response.json(triggerReply(TRIGGER_ID))),
+      route.get(`/savepoint-disposal/${TRIGGER_ID}`, inOrder(operationInProgress(), operationFailed(trace))),
     );
     const error = await caught(fakeClient().savepoints.dispose('file:/sp/nope', fast), FlinkOperationError);
     expect(error.operation).toBe('disposal');
@@ -321,10 +312,10 @@ describe('savepoints.dispose', () => {
   });
 
   it('an expired disposal result is a FlinkOperationError naming rest.async.store-duration', async () => {
-    server.use(
-      http.post(api('/savepoint-disposal'), () => HttpResponse.json(triggerReply(TRIGGER_ID))),
-      http.get(api(`/savepoint-disposal/${TRIGGER_ID}`), () =>
-        HttpResponse.json(flinkErrors(`There is no savepoint disposal operation with triggerId=${TRIGGER_ID}.`), { status: 404 }),
+    flink.use(
+      route.post('/savepoint-disposal', () => Response.json(triggerReply(TRIGGER_ID))),
+      route.get(`/savepoint-disposal/${TRIGGER_ID}`, () =>
+        Response.json(flinkErrors(`There is no savepoint disposal operation with triggerId=${TRIGGER_ID}.`), { status: 404 }),
       ),
     );
     const error = await caught(fakeClient().savepoints.dispose(SAVEPOINT_PATH, fast), FlinkOperationError);
@@ -341,7 +332,7 @@ describe('savepoints.dispose', () => {
   });
 
   it('the disposal POST carries no trigger id, so a dropped connection is not retried', async () => {
-    server.use(http.post(api('/savepoint-disposal'), () => HttpResponse.error()));
+    flink.use(route.post('/savepoint-disposal', () => Response.error()));
     await caught(fakeClient().savepoints.dispose(SAVEPOINT_PATH), FlinkConnectionError);
     expect(flink.calls()).toEqual(['POST /v1/savepoint-disposal']);
   });

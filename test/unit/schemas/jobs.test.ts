@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allTasksRunning as tasksAllRunning, waitingTasks } from '../../../src/schemas/job-states.js';
 import { JobDetails, JobExceptions } from '../../../src/schemas/jobs.js';
 import { jobDetails, jobExceptions, vertex } from '../../fakes/flink-replies.js';
 
@@ -34,5 +35,26 @@ describe('JobExceptions', () => {
     const parsed = JobExceptions.parse({ 'root-exception': 'java.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)' });
     expect(parsed.rootCause).toBe('IllegalStateException: boom');
     expect(parsed.entries).toEqual([]);
+  });
+});
+
+describe('the one "tasks still waiting" rule', () => {
+  it.each<[Record<string, number>, Array<[string, number]>, boolean]>([
+    [{ RUNNING: 2, TOTAL: 2 }, [], true],
+    [{ RUNNING: 1, FINISHED: 1, TOTAL: 2 }, [], true],
+    [{ RUNNING: 1, SCHEDULED: 1, TOTAL: 2 }, [['SCHEDULED', 1]], false],
+    [
+      { RUNNING: 1, DEPLOYING: 1, INITIALIZING: 2, CREATED: 0 },
+      [
+        ['DEPLOYING', 1],
+        ['INITIALIZING', 2],
+      ],
+      false,
+    ],
+    [{ FINISHED: 2, TOTAL: 2 }, [], false], // nothing runs
+    [{}, [], false],
+  ])('%j: waiting %j, all running %s', (tasks, waiting, running) => {
+    expect(waitingTasks(tasks)).toEqual(waiting);
+    expect(tasksAllRunning(tasks)).toBe(running);
   });
 });

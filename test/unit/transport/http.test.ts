@@ -382,17 +382,27 @@ describe('retries', () => {
   });
 
   it('an abort during the backoff wait rejects at once with the reason, without another attempt', async () => {
-    const controller = new AbortController();
-    const reason = new Error('user cancelled');
-    server.use(
-      http.get(api('/overview'), () => {
-        setTimeout(() => controller.abort(reason), 20);
-        return HttpResponse.json(flinkErrors('unavailable'), { status: 503 });
-      }),
-    );
-    const client = fakeClient({ retry: { retries: 2, minDelayMs: 60_000, maxDelayMs: 60_000 } });
-    await expect(client.cluster.overview({ signal: controller.signal })).rejects.toBe(reason);
-    expect(attempts('GET /v1/overview')).toBe(1);
+    // Fake setTimeout (p-retry's backoff timer), so the abort lands in the 60 s wait and nowhere else.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const controller = new AbortController();
+      const reason = new Error('user cancelled');
+      server.use(http.get(api('/overview'), () => HttpResponse.json(flinkErrors('unavailable'), { status: 503 })));
+      const client = fakeClient({ retry: { retries: 2, minDelayMs: 60_000, maxDelayMs: 60_000 } });
+      const call = client.cluster.overview({ signal: controller.signal });
+      call.catch(() => undefined);
+      // The 503 came back (vi.waitFor moves fake time on by at most 1 s), then 59 s of the 60 s backoff pass.
+      await vi.waitFor(() => expect(attempts('GET /v1/overview')).toBe(1));
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(attempts('GET /v1/overview')).toBe(1);
+      // No more time passes: only the abort can settle the call now.
+      controller.abort(reason);
+      await expect(call).rejects.toBe(reason);
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(attempts('GET /v1/overview')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an already aborted signal sends nothing', async () => {

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../../../src/workflows/doctor.ts';
 import { JOB_ID, jobDetails, jobExceptions, jobsOverviewReply, overview } from '../../fakes/flink-replies.ts';
@@ -12,7 +11,7 @@ import {
   NOW,
   SOURCE_ID,
 } from '../../fakes/health-replies.ts';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.ts';
+import { fakeClient, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
 
 const flink = useFakeFlink();
 const CONFIG_120 = [
@@ -21,24 +20,26 @@ const CONFIG_120 = [
 ];
 
 function cluster(over: Record<string, unknown>, config: { key: string; value: string }[], ...jobs: Record<string, unknown>[]) {
-  flink.server.use(
-    http.get(api('/overview'), () => HttpResponse.json(overview(over))),
-    http.get(api('/jobmanager/config'), () => HttpResponse.json(config)),
-    http.get(api('/jobs/overview'), () => HttpResponse.json(jobsOverviewReply(...jobs))),
-    http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())),
+  flink.use(
+    ...simulated(
+      route.get('/overview', () => Response.json(overview(over))),
+      route.get('/jobmanager/config', () => Response.json(config)),
+      route.get('/jobs/overview', () => Response.json(jobsOverviewReply(...jobs))),
+      route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())),
+    ),
   );
 }
 
 /** The routes `jobs.health()` reads, for a running one-vertex job with these task counts. */
 function healthRoutes(tasks: Record<string, number>) {
   const job = `/jobs/${JOB_ID}`;
-  flink.server.use(
-    http.get(api(job), () => HttpResponse.json(healthJob({ vertices: [{ id: SOURCE_ID, name: 'Source: words', parallelism: 2, tasks }] }))),
-    http.get(api(`${job}/metrics`), () => HttpResponse.json(metricList())),
-    http.get(api(`${job}/checkpoints`), () => HttpResponse.json(checkpointStats({ completed: { id: 3, ackAt: NOW - 500 } }))),
-    http.get(api(`${job}/checkpoints/config`), () => HttpResponse.json(checkpointConfig(1_000))),
-    http.get(api(`${job}/vertices/${SOURCE_ID}/backpressure`), () => HttpResponse.json(BACKPRESSURE_NOT_YET)),
-    http.get(api(`${job}/vertices/${SOURCE_ID}/subtasks/metrics`), () => HttpResponse.json([])),
+  flink.use(
+    route.get(job, () => Response.json(healthJob({ vertices: [{ id: SOURCE_ID, name: 'Source: words', parallelism: 2, tasks }] }))),
+    route.get(`${job}/metrics`, () => Response.json(metricList())),
+    route.get(`${job}/checkpoints`, () => Response.json(checkpointStats({ completed: { id: 3, ackAt: NOW - 500 } }))),
+    route.get(`${job}/checkpoints/config`, () => Response.json(checkpointConfig(1_000))),
+    route.get(`${job}/vertices/${SOURCE_ID}/backpressure`, () => Response.json(BACKPRESSURE_NOT_YET)),
+    route.get(`${job}/vertices/${SOURCE_ID}/subtasks/metrics`, () => Response.json([])),
   );
 }
 
@@ -46,7 +47,7 @@ describe('doctor', () => {
   it('passes a healthy cluster: version, TaskManagers, the largest parallelism that fits, directories, jobs', async () => {
     cluster({ 'slots-available': 3 }, CONFIG_120, jobDetails('RUNNING', ['RUNNING']));
     healthRoutes({ RUNNING: 2 });
-    flink.server.use(http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(exceptionHistory([]))));
+    flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(exceptionHistory([]))));
     const report = await doctor(fakeClient());
     expect(report.ok).toBe(true);
     expect(report.flinkVersion).toBe('1.20.3');
@@ -117,7 +118,7 @@ describe('doctor', () => {
   });
 
   it('an unreachable endpoint is a failed check, not an exception; sections run after the REST checks, and without them', async () => {
-    flink.server.use(http.get(api('/overview'), () => HttpResponse.error()));
+    flink.use(route.get('/overview', () => Response.error()));
     const report = await doctor(fakeClient(), {
       sections: [
         async ({ overview }) => [{ id: 'why', status: 'warn', summary: `overview ${overview === undefined ? 'unknown' : 'read'}` }],

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkApiError } from '../../../src/errors/api-errors.js';
 import { FlinkJobFailedError, InsufficientSlotsError } from '../../../src/errors/domain-errors.js';
@@ -15,31 +14,34 @@ import {
   taskManagers,
   ZIP_BYTES,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, scriptedJob, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 /** The routes of a healthy cluster with `count` TaskManagers of `slots` slots, where runs succeed and jobs run. */
 function healthyCluster(count = 2, slots = 2, free = slots): void {
-  server.use(
-    http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(count, slots, free))),
-    http.post(api('/jars/upload'), () => HttpResponse.json(jarUploadReply())),
-    http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
-      const { jobId } = (await request.json()) as { jobId: string };
-      server.use(
-        ...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'], jobId), jobDetails('RUNNING', ['RUNNING', 'RUNNING'], jobId)]),
-        http.get(api(`/jobs/${jobId}/status`), () => HttpResponse.json({ status: 'CREATED' })),
-      );
-      return HttpResponse.json({ jobid: jobId });
-    }),
-    http.delete(api(`/jars/${JAR_ID}`), () => new HttpResponse(null, { status: 200 })),
+  flink.use(
+    ...simulated(
+      route.get('/taskmanagers', () => Response.json(taskManagers(count, slots, free))),
+      route.post('/jars/upload', () => Response.json(jarUploadReply())),
+      route.post(`/jars/${JAR_ID}/run`, async ({ request }) => {
+        const { jobId } = (await request.json()) as { jobId: string };
+        flink.use(
+          ...simulated(
+            ...scriptedJob([jobDetails('RUNNING', ['RUNNING', 'SCHEDULED'], jobId), jobDetails('RUNNING', ['RUNNING', 'RUNNING'], jobId)]),
+            route.get(`/jobs/${jobId}/status`, () => Response.json({ status: 'CREATED' })),
+          ),
+        );
+        return Response.json({ jobid: jobId });
+      }),
+      route.delete(`/jars/${JAR_ID}`, () => new Response(null, { status: 200 })),
+    ),
   );
 }
 
 /** The run of the uploaded jar fails the way a main() naming a missing class fails. */
 function runFails(): void {
-  server.use(http.post(api(`/jars/${JAR_ID}/run`), () => HttpResponse.json(internalServerError(CLASS_NOT_FOUND_TRACE), { status: 500 })));
+  flink.use(route.post(`/jars/${JAR_ID}/run`, () => Response.json(internalServerError(CLASS_NOT_FOUND_TRACE), { status: 500 })));
 }
 
 const methods = () => flink.calls().map((c) => c.replace(/[0-9a-f]{32}/g, '<job>'));
@@ -113,14 +115,14 @@ describe('submit', () => {
 
   it('a job that fails while awaited deletes the jar too', async () => {
     healthyCluster();
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
+    flink.use(
+      route.post(`/jars/${JAR_ID}/run`, async ({ request }) => {
         const { jobId } = (await request.json()) as { jobId: string };
-        server.use(
-          ...scriptedJob([jobDetails('FAILED', ['FAILED'], jobId)]),
-          http.get(api(`/jobs/${jobId}/exceptions`), () => HttpResponse.json(jobExceptions())),
+        flink.use(
+          ...scriptedJob([jobDetails('FAILED', ['FAILED'], jobId)], { noDetails: true }),
+          route.get(`/jobs/${jobId}/exceptions`, () => Response.json(jobExceptions())),
         );
-        return HttpResponse.json({ jobid: jobId });
+        return Response.json({ jobid: jobId });
       }),
     );
     const error = await caught(fakeClient().submit({ jar: ZIP_BYTES }), FlinkJobFailedError);
@@ -129,7 +131,6 @@ describe('submit', () => {
   });
 
   it('a jar given by id is neither uploaded nor deleted', async () => {
-    healthyCluster();
     runFails();
     await caught(fakeClient().submit({ jar: { id: JAR_ID } }), FlinkApiError);
     expect(methods()).toEqual([`POST /v1/jars/${JAR_ID}/run`]);
@@ -138,15 +139,14 @@ describe('submit', () => {
   it('a failing delete does not hide the run error', async () => {
     healthyCluster();
     runFails();
-    server.use(http.delete(api(`/jars/${JAR_ID}`), () => HttpResponse.json(flinkErrors('boom'), { status: 500 })));
+    flink.use(route.delete(`/jars/${JAR_ID}`, () => Response.json(flinkErrors('boom'), { status: 500 })));
     const error = await caught(fakeClient().submit({ jar: ZIP_BYTES }), FlinkApiError);
     expect(error.rootCause).toBe('ClassNotFoundException: com.acme.Main');
     expect(methods()).toContain(`DELETE /v1/jars/${JAR_ID}`);
   });
 
   it('a failed upload deletes nothing', async () => {
-    healthyCluster();
-    server.use(http.post(api('/jars/upload'), () => HttpResponse.json(flinkErrors('Only Jar files are allowed.'), { status: 400 })));
+    flink.use(route.post('/jars/upload', () => Response.json(flinkErrors('Only Jar files are allowed.'), { status: 400 })));
     await caught(fakeClient().submit({ jar: ZIP_BYTES }), FlinkApiError);
     expect(methods()).toEqual(['POST /v1/jars/upload']);
   });
@@ -155,11 +155,11 @@ describe('submit', () => {
     healthyCluster();
     const controller = new AbortController();
     const reason = new Error('user cancelled');
-    server.use(
-      http.post(api(`/jars/${JAR_ID}/run`), async ({ request }) => {
+    flink.use(
+      route.post(`/jars/${JAR_ID}/run`, async ({ request }) => {
         const { jobId } = (await request.json()) as { jobId: string };
-        server.use(...scriptedJob([jobDetails('CREATED', ['CREATED'], jobId)], { onLook: () => controller.abort(reason) }));
-        return HttpResponse.json({ jobid: jobId });
+        flink.use(...scriptedJob([jobDetails('CREATED', ['CREATED'], jobId)], { noDetails: true, onLook: () => controller.abort(reason) }));
+        return Response.json({ jobid: jobId });
       }),
     );
     await expect(fakeClient().submit({ jar: ZIP_BYTES, signal: controller.signal })).rejects.toBe(reason);

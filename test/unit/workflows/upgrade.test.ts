@@ -1,6 +1,5 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { FlinkClient } from '../../../src/client.js';
+import { clientParts, type FlinkClient } from '../../../src/client.js';
 import { FlinkApiError } from '../../../src/errors/api-errors.js';
 import { FlinkOperationError, FlinkUpgradeError, InsufficientSlotsError } from '../../../src/errors/domain-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
@@ -29,10 +28,9 @@ import {
   vertex,
   ZIP_BYTES,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 /** The jar the running job was started from. */
 const OLD_JAR = '7c0ffee0-1111-4222-8333-444455556666_app-v1.jar';
@@ -115,75 +113,77 @@ function fakeCluster(): FakeCluster {
     if (j.states.length > 1) j.states.shift();
     return state;
   };
-  server.use(
-    http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(2, 2, cluster.freeSlots / 2))),
-    http.post(api('/jars/upload'), () => HttpResponse.json(jarUploadReply(NEW_JAR))),
-    http.get(api('/jars'), () => HttpResponse.json(jarListReply(cluster.entryClasses))),
-    http.delete(api('/jars/:jarId'), ({ params }) => {
-      cluster.deleted.push(String(params['jarId']));
-      return new HttpResponse(null, { status: 200 });
-    }),
-    http.post(api('/jars/:jarId/run'), async ({ params, request }) => {
-      const jarId = String(params['jarId']);
-      const body = (await request.json()) as Record<string, unknown>;
-      cluster.runs.push({ jarId, body });
-      const outcome = cluster.outcomes[jarId] ?? 'runs';
-      if (outcome === 'run-fails') return HttpResponse.json(internalServerError(CLASS_NOT_FOUND_TRACE), { status: 500 });
-      const jobId = String(body['jobId']);
-      cluster.jobs.set(jobId, {
-        states: outcome === 'job-fails' ? ['INITIALIZING', 'FAILED'] : outcome === 'never-runs' ? ['INITIALIZING'] : ['RUNNING'],
-        parallelism: (body['parallelism'] as number | undefined) ?? 1,
-        jarId,
-        savepointPath: body['savepointPath'] as string | undefined,
-        outcome,
-      });
-      return HttpResponse.json({ jobid: jobId });
-    }),
-    // waitFor may poll either route: each look at a job (details, or the overview listing it) advances its states.
-    http.get(api('/jobs/overview'), () =>
-      HttpResponse.json(jobsOverviewReply(...[...cluster.jobs].map(([id, j]) => details(id, look(j))))),
+  flink.use(
+    ...simulated(
+      route.get('/taskmanagers', () => Response.json(taskManagers(2, 2, cluster.freeSlots / 2))),
+      route.post('/jars/upload', () => Response.json(jarUploadReply(NEW_JAR))),
+      route.get('/jars', () => Response.json(jarListReply(cluster.entryClasses))),
+      route.delete('/jars/:jarId', ({ params }) => {
+        cluster.deleted.push(String(params['jarId']));
+        return new Response(null, { status: 200 });
+      }),
+      route.post('/jars/:jarId/run', async ({ params, request }) => {
+        const jarId = String(params['jarId']);
+        const body = (await request.json()) as Record<string, unknown>;
+        cluster.runs.push({ jarId, body });
+        const outcome = cluster.outcomes[jarId] ?? 'runs';
+        if (outcome === 'run-fails') return Response.json(internalServerError(CLASS_NOT_FOUND_TRACE), { status: 500 });
+        const jobId = String(body['jobId']);
+        cluster.jobs.set(jobId, {
+          states: outcome === 'job-fails' ? ['INITIALIZING', 'FAILED'] : outcome === 'never-runs' ? ['INITIALIZING'] : ['RUNNING'],
+          parallelism: (body['parallelism'] as number | undefined) ?? 1,
+          jarId,
+          savepointPath: body['savepointPath'] as string | undefined,
+          outcome,
+        });
+        return Response.json({ jobid: jobId });
+      }),
+      // waitFor may poll either route: each look at a job (details, or the overview listing it) advances its states.
+      route.get('/jobs/overview', () => Response.json(jobsOverviewReply(...[...cluster.jobs].map(([id, j]) => details(id, look(j)))))),
+      route.get('/jobs/:jobId', ({ params }) => {
+        const j = job(params['jobId']);
+        if (!j) return Response.json({ errors: ['Job could not be found.'] }, { status: 404 });
+        return Response.json(details(String(params['jobId']), look(j)));
+      }),
+      route.get('/jobs/:jobId/status', ({ params }) => Response.json({ status: job(params['jobId'])?.states[0] ?? 'RUNNING' })),
+      route.get('/jobs/:jobId/exceptions', () => Response.json(jobExceptions())),
+      route.patch('/jobs/:jobId', ({ params }) => {
+        const j = job(params['jobId']);
+        if (!j) return Response.json({ errors: ['Job could not be found.'] }, { status: 404 });
+        if (['FAILED', 'FINISHED', 'CANCELED'].includes(j.states.at(-1) as string)) {
+          return Response.json({ errors: ['Job cancellation failed: job is in a terminal state.'] }, { status: 409 });
+        }
+        j.states = ['CANCELED'];
+        return new Response(null, { status: 202 });
+      }),
+      route.post('/jobs/:jobId/stop', async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        cluster.stops.push(body);
+        return Response.json(triggerReply(String(body['triggerId'])), { status: 202 });
+      }),
+      route.get('/jobs/:jobId/savepoints/:triggerId', ({ params }) => {
+        if (++savepointLooks === 1) return Response.json(operationInProgress());
+        const old = job(params['jobId']) as FakeJob;
+        if (cluster.stop === 'savepoint-fails') return Response.json(operationFailed(MKDIRS_TRACE));
+        if (cluster.stop === 'written-then-job-fails') {
+          old.states = ['FAILED'];
+          return Response.json(operationFailed(stopFailedAfterSavepointTrace(JOB_ID, WRITTEN_BEFORE_FAILURE)));
+        }
+        old.states = ['FINISHED'];
+        return Response.json(savepointCompleted(SAVEPOINT_PATH));
+      }),
+      route.get('/jobs/:jobId/checkpoints', ({ params }) => {
+        const j = job(params['jobId']);
+        if (!j?.savepointPath) return Response.json(checkpointStats([]));
+        if (j.outcome === 'restore-reported-late' && ++lateLooks === 1) return Response.json(checkpointStats([]));
+        // Flink may spell the same place file:/… or file:///…
+        const restoredFrom =
+          j.outcome === 'restores-elsewhere'
+            ? 'file:/tmp/x/checkpoints/other/chk-3'
+            : j.savepointPath.replace(/^file:\/(?!\/)/, 'file:///');
+        return Response.json(checkpointStats([], { restored: restoredEntry(7, restoredFrom) }));
+      }),
     ),
-    http.get(api('/jobs/:jobId'), ({ params }) => {
-      const j = job(params['jobId']);
-      if (!j) return HttpResponse.json({ errors: ['Job could not be found.'] }, { status: 404 });
-      return HttpResponse.json(details(String(params['jobId']), look(j)));
-    }),
-    http.get(api('/jobs/:jobId/status'), ({ params }) => HttpResponse.json({ status: job(params['jobId'])?.states[0] ?? 'RUNNING' })),
-    http.get(api('/jobs/:jobId/exceptions'), () => HttpResponse.json(jobExceptions())),
-    http.patch(api('/jobs/:jobId'), ({ params }) => {
-      const j = job(params['jobId']);
-      if (!j) return HttpResponse.json({ errors: ['Job could not be found.'] }, { status: 404 });
-      if (['FAILED', 'FINISHED', 'CANCELED'].includes(j.states.at(-1) as string)) {
-        return HttpResponse.json({ errors: ['Job cancellation failed: job is in a terminal state.'] }, { status: 409 });
-      }
-      j.states = ['CANCELED'];
-      return new HttpResponse(null, { status: 202 });
-    }),
-    http.post(api('/jobs/:jobId/stop'), async ({ request }) => {
-      const body = (await request.json()) as Record<string, unknown>;
-      cluster.stops.push(body);
-      return HttpResponse.json(triggerReply(String(body['triggerId'])), { status: 202 });
-    }),
-    http.get(api('/jobs/:jobId/savepoints/:triggerId'), ({ params }) => {
-      if (++savepointLooks === 1) return HttpResponse.json(operationInProgress());
-      const old = job(params['jobId']) as FakeJob;
-      if (cluster.stop === 'savepoint-fails') return HttpResponse.json(operationFailed(MKDIRS_TRACE));
-      if (cluster.stop === 'written-then-job-fails') {
-        old.states = ['FAILED'];
-        return HttpResponse.json(operationFailed(stopFailedAfterSavepointTrace(JOB_ID, WRITTEN_BEFORE_FAILURE)));
-      }
-      old.states = ['FINISHED'];
-      return HttpResponse.json(savepointCompleted(SAVEPOINT_PATH));
-    }),
-    http.get(api('/jobs/:jobId/checkpoints'), ({ params }) => {
-      const j = job(params['jobId']);
-      if (!j?.savepointPath) return HttpResponse.json(checkpointStats([]));
-      if (j.outcome === 'restore-reported-late' && ++lateLooks === 1) return HttpResponse.json(checkpointStats([]));
-      // Flink may spell the same place file:/… or file:///…
-      const restoredFrom =
-        j.outcome === 'restores-elsewhere' ? 'file:/tmp/x/checkpoints/other/chk-3' : j.savepointPath.replace(/^file:\/(?!\/)/, 'file:///');
-      return HttpResponse.json(checkpointStats([], { restored: restoredEntry(7, restoredFrom) }));
-    }),
   );
   return cluster;
 }
@@ -237,7 +237,7 @@ describe('upgrade: the happy path', () => {
     expect(all.slice(9).filter((c) => c !== 'LOOK')).toEqual(['GET /v1/jobs/<id>/checkpoints']);
     expect(all.slice(9)[0]).toBe('LOOK');
     // The new job is remembered, so it can be upgraded (and rolled back) in turn.
-    expect(client.runs.get(result.jobId)).toMatchObject({ jarId: NEW_JAR, parallelism: 3 });
+    expect(clientParts(client).ctx.runs.get(result.jobId)).toMatchObject({ jarId: NEW_JAR, parallelism: 3 });
   });
 
   it('rescaling (no jar) runs the previous jar again with its entry class and arguments, uploading nothing', async () => {
@@ -367,7 +367,7 @@ describe('upgrade: refused before anything is stopped', () => {
   it('a failed upload stops nothing', async () => {
     const cluster = fakeCluster();
     const client = await clientThatStartedTheJob(cluster);
-    server.use(http.post(api('/jars/upload'), () => HttpResponse.json({ errors: ['Only Jar files are allowed.'] }, { status: 400 })));
+    flink.use(route.post('/jars/upload', () => Response.json({ errors: ['Only Jar files are allowed.'] }, { status: 400 })));
     await caught(client.upgrade(JOB_ID, { jar: ZIP_BYTES }), FlinkApiError);
     expect(cluster.stops).toHaveLength(0);
     expect(calls().slice(0, 3).sort()).toEqual(['GET /v1/jobs/<old>', 'GET /v1/jobs/<old>/status', 'GET /v1/taskmanagers']);
@@ -429,11 +429,11 @@ describe('upgrade: rollback', () => {
     expect(cluster.runs[1]?.body['savepointPath']).toBe(SAVEPOINT_PATH);
   });
 
-  it('a new job that does not run within timeoutMs is cancelled, and the previous version rolled back', async () => {
+  it('a new job that does not run within waitTimeoutMs is cancelled, and the previous version rolled back', async () => {
     const cluster = fakeCluster();
     cluster.outcomes[NEW_JAR] = 'never-runs';
     const client = await clientThatStartedTheJob(cluster);
-    const error = await caught(client.upgrade(JOB_ID, { jar: { id: NEW_JAR }, timeoutMs: 400 }), FlinkUpgradeError);
+    const error = await caught(client.upgrade(JOB_ID, { jar: { id: NEW_JAR }, waitTimeoutMs: 400 }), FlinkUpgradeError);
     expect(error.rolledBack).toBe(true);
     expect(error.cause).toBeInstanceOf(FlinkTimeoutError);
     expect(error.message).toContain(`timed out after 400 ms waiting for job ${error.failedJobId} to reach RUNNING`);
@@ -500,8 +500,8 @@ describe('upgrade: rollback', () => {
     const client = await clientThatStartedTheJob(cluster);
     const controller = new AbortController();
     const reason = new Error('user pressed ctrl-c');
-    server.use(
-      http.post(api(`/jars/${NEW_JAR}/run`), async ({ request }) => {
+    flink.use(
+      route.post(`/jars/${NEW_JAR}/run`, async ({ request }) => {
         const body = (await request.json()) as Record<string, unknown>;
         cluster.runs.push({ jarId: NEW_JAR, body });
         cluster.jobs.set(String(body['jobId']), {
@@ -512,7 +512,7 @@ describe('upgrade: rollback', () => {
           outcome: 'runs',
           onLook: () => controller.abort(reason),
         });
-        return HttpResponse.json({ jobid: body['jobId'] });
+        return Response.json({ jobid: body['jobId'] });
       }),
     );
     const error = await caught(client.upgrade(JOB_ID, { jar: ZIP_BYTES, signal: controller.signal }), FlinkUpgradeError);

@@ -1,13 +1,14 @@
-import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
+import { FlinkNotFoundError } from '../errors/api-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
-import { FlinkConnectionError, FlinkTimeoutError } from '../errors/transport-errors.js';
 import { sleep } from '../internal/sleep.js';
 import type { Checkpoint, CheckpointStats } from '../schemas/checkpoints.js';
 import { type JobState, TERMINAL_JOB_STATES } from '../schemas/job-states.js';
 import { lazy } from '../schemas/lazy.js';
 import { path } from '../transport/path.js';
-import { readJobStatus } from './job-status.js';
-import type { ResourceContext } from './resource.js';
+import { isTransient } from '../transport/retry-policy.js';
+import { Backoff } from './backoff.js';
+import type { ResourceContext } from './context.js';
+import { JOB_ERRORS, readJobStatus } from './job-routes.js';
 
 /** Something that happened to a job's checkpoints, as `checkpoints.watch()` yields it. */
 export type CheckpointEvent =
@@ -52,13 +53,7 @@ export interface WatchOptions {
   notFoundGraceMs?: number;
 }
 
-/** Failures that a later look can cure: nothing answering, timeouts, 5xx, 408, 429. */
-function transient(error: unknown): boolean {
-  if (error instanceof FlinkConnectionError || error instanceof FlinkTimeoutError) return true;
-  return error instanceof FlinkApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
-}
-
-/** @internal The loop behind `checkpoints.watch()`: checkpoint statistics, then job status, then a pause of the interval. */
+/** The loop behind `checkpoints.watch()`: checkpoint statistics, then job status, then a pause of the interval. */
 export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, options: WatchOptions): AsyncGenerator<CheckpointEvent> {
   const interval = options.intervalMs ?? 1_000;
   if (!Number.isFinite(interval) || interval < 50) throw new FlinkInputError(`intervalMs must be at least 50, got ${interval}`);
@@ -75,14 +70,15 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
   let restoredAt: number | undefined;
   let state: JobState | undefined;
   let finalLook = false;
-  let backoff = interval;
+  // Keep looking every few seconds at most after failures: a failover is over in seconds, and a late look misses more.
+  const backoff = new Backoff({ minMs: interval, maxMs: Math.max(interval, 5_000), factor: 2 });
   let notFoundSince: number | undefined;
 
   for (let tick = 0; !signal?.aborted; tick++) {
     try {
       if (finalLook || tick % 2 === 0) {
         const stats = await ctx.transport.request(
-          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: lazy.checkpoints('CheckpointStats') },
+          { method: 'GET', path: path`/jobs/${jobId}/checkpoints`, schema: lazy.checkpoints('CheckpointStats'), errors: JOB_ERRORS },
           request,
         );
         if (after === undefined) {
@@ -145,25 +141,24 @@ export async function* watchCheckpoints(ctx: ResourceContext, jobId: string, opt
         // One last look at the checkpoints (e.g. the savepoint of a stop), then end.
         if (TERMINAL_JOB_STATES.has(now)) finalLook = true;
       }
-      backoff = interval;
+      backoff.reset();
       notFoundSince = undefined;
     } catch (error) {
       if (signal?.aborted) return;
       if (error instanceof FlinkNotFoundError) {
         notFoundSince ??= Date.now();
         if (Date.now() - notFoundSince > grace) throw error;
-      } else if (!transient(error)) {
+      } else if (!isTransient(error)) {
         throw error;
       }
-      // Keep looking every few seconds at most: a failover is over in seconds, and a late look misses more.
-      backoff = Math.min(backoff * 2, Math.max(interval, 5_000));
+      backoff.grow();
     }
     // A tick is a statistics look and a status look, back to back, then the pause. Statistics are
     // read every interval: Flink caches them for web.refresh-interval, and reading them only every
     // second interval added up to a whole interval to each report.
     if (tick % 2 === 0) continue;
     try {
-      await sleep(backoff, signal);
+      await sleep(backoff.delayMs, signal);
     } catch {
       return; // aborted
     }

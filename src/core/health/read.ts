@@ -1,21 +1,21 @@
 import pLimit from 'p-limit';
-import { describeHealth, type HealthFacts } from '../core/health/describe.js';
-import { judgeHealth } from '../core/health/judge.js';
-import { restartMetric, vertexMetricNames } from '../core/health/metrics.js';
-import { type HealthThresholds, resolveThresholds } from '../core/health/thresholds.js';
-import { FlinkApiError, FlinkNotFoundError } from '../errors/api-errors.js';
-import { FlinkInputError } from '../errors/flink-error.js';
-import { sleep } from '../internal/sleep.js';
-import type { RequestOptions } from '../options.js';
-import type { CheckpointConfig, CheckpointStats } from '../schemas/checkpoints.js';
-import type { BackpressureReply, HealthJobReply } from '../schemas/health.js';
-import type { HealthReport } from '../schemas/health-report.js';
-import type { JobExceptions } from '../schemas/jobs.js';
-import type { SchemaRef } from '../schemas/lazy.js';
-import { lazy } from '../schemas/lazy.js';
-import { path } from '../transport/path.js';
-import { JOB_NOT_FOUND_HINT } from './job-status.js';
-import type { ResourceContext } from './resource.js';
+import { FlinkApiError, FlinkNotFoundError } from '../../errors/api-errors.js';
+import { FlinkInputError } from '../../errors/flink-error.js';
+import { sleep } from '../../internal/sleep.js';
+import type { RequestOptions } from '../../options.js';
+import type { CheckpointConfig, CheckpointStats } from '../../schemas/checkpoints.js';
+import type { BackpressureReply, HealthJobReply } from '../../schemas/health.js';
+import type { HealthReport } from '../../schemas/health-report.js';
+import type { JobExceptions } from '../../schemas/jobs.js';
+import type { SchemaRef } from '../../schemas/lazy.js';
+import { lazy } from '../../schemas/lazy.js';
+import { path } from '../../transport/path.js';
+import type { ResourceContext } from '../context.js';
+import { JOB_ERRORS } from '../job-routes.js';
+import { describeHealth, type HealthFacts } from './describe.js';
+import { judgeHealth } from './judge.js';
+import { restartMetric, vertexMetricNames } from './metrics.js';
+import { type HealthThresholds, resolveThresholds } from './thresholds.js';
 
 /** Options of `jobs.health()`: the thresholds, and what to read. */
 export interface HealthOptions extends HealthThresholds, RequestOptions {
@@ -67,7 +67,7 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
 
   const limit = pLimit(concurrency);
   const get = <T>(route: string, schema: SchemaRef<T>, query?: Record<string, string | number>) =>
-    limit(() => ctx.transport.request<T>({ method: 'GET', path: route, query, schema, hints: { 404: JOB_NOT_FOUND_HINT } }, request));
+    limit(() => ctx.transport.request<T>({ method: 'GET', path: route, query, schema, errors: JOB_ERRORS }, request));
   /** A route Flink answers 404 for when the job has no such data (checkpoints of a batch job). */
   const optional = <T>(reply: Promise<T>) =>
     reply.catch((error: unknown) => {

@@ -1,10 +1,18 @@
-import { operationError } from '../core/async-operation.js';
-import { FlinkApiError } from '../errors/api-errors.js';
+/**
+ * What savepoints and stop-with-savepoint check before they trigger, the error rules of their
+ * trigger routes, and what a failed one says to do.
+ */
 import { FlinkOperationError } from '../errors/domain-errors.js';
+import { FlinkInputError } from '../errors/flink-error.js';
 import type { RequestOptions } from '../options.js';
 import type { OperationFailure } from '../schemas/operations.js';
-import { readJobStatus } from './job-status.js';
-import type { ResourceContext } from './resource.js';
+import type { ErrorRule } from '../transport/request.js';
+import { operationError } from './async-operation.js';
+import type { ResourceContext } from './context.js';
+import { jobErrors, readJobStatus } from './job-routes.js';
+
+/** Savepoint format: `CANONICAL` (portable across state backends) or `NATIVE` (faster, backend-specific). */
+export type SavepointFormat = 'CANONICAL' | 'NATIVE';
 
 /** What to do when no savepoint directory is known. */
 export const NO_SAVEPOINT_DIR =
@@ -30,23 +38,21 @@ export async function checkRunning(
   }
 }
 
-/** Adds the what-to-do to Flink's 400 for a missing savepoint directory; other errors pass unchanged. */
-export function triggerError(error: unknown): never {
-  if (
-    error instanceof FlinkApiError &&
-    error.status === 400 &&
-    error.errors.some((e) => /savepoint-dir|savepoints\.dir|target-?directory/i.test(e))
-  ) {
-    throw FlinkApiError.from({
-      status: error.status,
-      method: error.method,
-      path: error.path,
-      errors: error.errors,
-      hint: NO_SAVEPOINT_DIR,
-      cause: error,
-    });
-  }
-  throw error;
+/**
+ * The error rules of `POST /jobs/:id/savepoints` and `/stop`: Flink's 400 for a missing savepoint
+ * directory says which key to set, then the rules of every job route.
+ */
+export const TRIGGER_ERRORS: readonly ErrorRule[] = [
+  { status: 400, match: /savepoint-dir|savepoints\.dir|target-?directory/i, hint: NO_SAVEPOINT_DIR },
+  ...jobErrors(),
+];
+
+/** Checks an optional savepoint directory URI. */
+export function checkDirectory(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new FlinkInputError('targetDirectory must be a non-empty path or URI such as s3://bucket/savepoints');
+  return value;
 }
 
 /**

@@ -1,11 +1,9 @@
-import { FlinkApiError } from '../errors/api-errors.js';
+/** The pure part of an in-place rescale: the new resource requirements, and what Flink's refusals mean. */
+import { jobErrors } from '../core/job-routes.js';
 import { FlinkOperationError } from '../errors/domain-errors.js';
 import { FlinkInputError } from '../errors/flink-error.js';
-import type { RequestOptions } from '../options.js';
 import type { JobDetails, ResourceRequirements } from '../schemas/jobs.js';
-import { lazy } from '../schemas/lazy.js';
-import { path } from '../transport/path.js';
-import type { ResourceContext } from './resource.js';
+import type { ErrorRule } from '../transport/request.js';
 
 /** Where a rescale takes each vertex: `min(parallelism, its max parallelism)`, keyed by vertex id. */
 export interface RescalePlan {
@@ -48,27 +46,26 @@ export function planRescale(jobId: string, job: JobDetails, current: ResourceReq
 }
 
 /**
- * Flink's answer when the job's scheduler cannot change parallelism in place (the default
- * scheduler throws UnsupportedOperationException, a 500) as a {@link FlinkOperationError} that
- * says which setting to change; other errors pass through.
+ * The error rules of `/jobs/:id/resource-requirements`: the default scheduler cannot change
+ * parallelism in place (it throws UnsupportedOperationException, a 500), which is a
+ * {@link FlinkOperationError} that says which setting to change; then the rules of every job route.
  */
-export function rescaleError(jobId: string) {
-  return (error: unknown): never => {
-    if (
-      error instanceof FlinkApiError &&
-      error.errors.some((e) => /does not support changing the parallelism|only expected to work with the AdaptiveScheduler/i.test(e))
-    ) {
-      throw new FlinkOperationError(
-        `job ${jobId} cannot be rescaled in place: the cluster does not run the adaptive scheduler. ${ADAPTIVE_HINT}.`,
-        {
-          operation: 'rescale',
-          rootCause: error.rootCause,
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  };
+export function requirementsErrors(jobId: string): ErrorRule[] {
+  return [
+    {
+      match: /does not support changing the parallelism|only expected to work with the AdaptiveScheduler/i,
+      wrap: (error) =>
+        new FlinkOperationError(
+          `job ${jobId} cannot be rescaled in place: the cluster does not run the adaptive scheduler. ${ADAPTIVE_HINT}.`,
+          {
+            operation: 'rescale',
+            rootCause: error.rootCause,
+            cause: error,
+          },
+        ),
+    },
+    ...jobErrors(),
+  ];
 }
 
 /** @throws {@link FlinkOperationError} for a Flink before 1.18 (no `resource-requirements` route). */
@@ -82,29 +79,4 @@ export function unsupportedVersion(jobId: string, version: string): FlinkOperati
 /** The parallelisms a job runs at, for messages: `2` or `2, 1` (distinct, largest first). */
 export function describeParallelism(job: Pick<JobDetails, 'vertices'>): string {
   return [...new Set(job.vertices.map((v) => v.parallelism))].sort((a, b) => b - a).join(', ');
-}
-
-/**
- * Slots allocated to a job on all TaskManagers (`GET /taskmanagers/:id`, 8 at a time). After a
- * downscale the adaptive scheduler keeps the freed slots (idle, until `slot.idle.timeout`), so a
- * job may hold more slots than its parallelism, and can scale up into them again.
- */
-export async function slotsAllocatedTo(
-  ctx: ResourceContext,
-  jobId: string,
-  taskManagerIds: readonly string[],
-  options: RequestOptions,
-): Promise<number> {
-  let count = 0;
-  for (let i = 0; i < taskManagerIds.length; i += 8) {
-    const batch = await Promise.all(
-      taskManagerIds
-        .slice(i, i + 8)
-        .map((id) =>
-          ctx.transport.request({ method: 'GET', path: path`/taskmanagers/${id}`, schema: lazy.cluster('TaskManagerSlots') }, options),
-        ),
-    );
-    for (const tm of batch) count += tm.allocatedSlots.filter((slot) => slot.jobId === jobId).length;
-  }
-  return count;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RunRegistry } from '../../../src/resources/resource.js';
-import { fakeClient } from '../../fakes/msw.js';
+import { clientParts } from '../../../src/client.js';
+import { RunRegistry } from '../../../src/core/context.js';
+import { fakeClient } from '../../fakes/mock-flink.js';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 
@@ -32,7 +33,7 @@ describe('RunRegistry', () => {
   it('clients derived with withOptions share the registry (jars.run on one, upgrade on the other)', () => {
     const client = fakeClient();
     const derived = client.withOptions({ timeoutMs: 60_000 });
-    client.runs.record(id(7), { jarId: 'x_app.jar' });
-    expect(derived.runs.get(id(7))).toEqual({ jarId: 'x_app.jar' });
+    clientParts(client).ctx.runs.record(id(7), { jarId: 'x_app.jar' });
+    expect(clientParts(derived).ctx.runs.get(id(7))).toEqual({ jarId: 'x_app.jar' });
   });
 });

@@ -1,4 +1,3 @@
-import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { FlinkJobFailedError, FlinkOperationError, InsufficientSlotsError } from '../../../src/errors/domain-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
@@ -13,10 +12,9 @@ import {
   taskManagers,
   vertex,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, scriptedJob, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, scriptedJob, simulated, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const fast = { pollIntervalMs: 5 };
 const SOURCE = 'Source: words'; // vertex id ends in 3 (name length 13)
@@ -42,19 +40,21 @@ function requirements(upperBound: number, lowerBound = 1): Record<string, unknow
 /** Fake Flink 1.20 with the adaptive scheduler; records the PUT bodies. */
 function adaptiveFlink(states: Array<Record<string, unknown>>, options: { version?: string; free?: number; allocated?: number } = {}) {
   const puts: unknown[] = [];
-  server.use(
-    http.get(api('/config'), () => HttpResponse.json(dashboardConfig(options.version ?? '1.20.3'))),
-    ...scriptedJob(states),
-    http.get(api(`/jobs/${JOB_ID}/resource-requirements`), () => HttpResponse.json(requirements(2))),
-    http.put(api(`/jobs/${JOB_ID}/resource-requirements`), async ({ request }) => {
-      puts.push(await request.json());
-      return HttpResponse.json({});
-    }),
-    http.get(api('/taskmanagers'), () => HttpResponse.json(taskManagers(2, 2, options.free ?? 2))),
-    http.get(api('/taskmanagers/:id'), () =>
-      HttpResponse.json({
-        allocatedSlots: Array.from({ length: options.allocated ?? 1 }, () => ({ jobId: JOB_ID, resource: {} })),
+  flink.use(
+    ...simulated(
+      route.get('/config', () => Response.json(dashboardConfig(options.version ?? '1.20.3'))),
+      ...scriptedJob(states),
+      route.get(`/jobs/${JOB_ID}/resource-requirements`, () => Response.json(requirements(2))),
+      route.put(`/jobs/${JOB_ID}/resource-requirements`, async ({ request }) => {
+        puts.push(await request.json());
+        return Response.json({});
       }),
+      route.get('/taskmanagers', () => Response.json(taskManagers(2, 2, options.free ?? 2))),
+      route.get('/taskmanagers/:id', () =>
+        Response.json({
+          allocatedSlots: Array.from({ length: options.allocated ?? 1 }, () => ({ jobId: JOB_ID, resource: {} })),
+        }),
+      ),
     ),
   );
   return puts;
@@ -64,7 +64,7 @@ describe('jobs.rescale', () => {
   it('asks for the new parallelism on every vertex, keeps the lower bounds, and waits until all tasks run at it', async () => {
     const deploying = { RUNNING: 2, DEPLOYING: 2 };
     const puts = adaptiveFlink([job(2), job(2), job(4, 'RUNNING', deploying), job(4)]);
-    const result = await fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast });
+    const result = await fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast });
     expect(puts).toEqual([requirements(4)]);
     expect(result.previousParallelism).toBe(2);
     expect(result.parallelism).toBe(4);
@@ -78,7 +78,7 @@ describe('jobs.rescale', () => {
       vertex(SINK, 'RUNNING', { parallelism: 3 }),
     ]);
     const puts = adaptiveFlink([job(2, 'RUNNING', undefined, 1), capped]);
-    await fakeClient().jobs.rescale(JOB_ID, { parallelism: 3, ...fast });
+    await fakeClient().rescale(JOB_ID, { parallelism: 3, ...fast });
     expect(puts).toEqual([
       { [sourceId]: { parallelism: { lowerBound: 1, upperBound: 1 } }, [sinkId]: { parallelism: { lowerBound: 1, upperBound: 3 } } },
     ]);
@@ -87,21 +87,21 @@ describe('jobs.rescale', () => {
   it('a parallelism above every max parallelism is a FlinkInputError, and nothing is changed', async () => {
     const max8 = (name: string) => ({ ...vertex(name, 'RUNNING', { parallelism: 2 }), maxParallelism: 8 });
     const puts = adaptiveFlink([jobDetails('RUNNING', [max8(SOURCE), max8(SINK)])]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 16, ...fast }), FlinkInputError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 16, ...fast }), FlinkInputError);
     expect(error.message).toContain('its max parallelism is 8');
     expect(error.message).toContain('pipeline.max-parallelism');
     expect(puts).toEqual([]);
   });
 
   it.each([0, -1, 1.5, undefined])('parallelism %s is a FlinkInputError before any request', async (parallelism) => {
-    await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism } as { parallelism: number }), FlinkInputError);
+    await caught(fakeClient().rescale(JOB_ID, { parallelism } as { parallelism: number }), FlinkInputError);
     expect(flink.requests).toHaveLength(0);
   });
 
   it('too few free slots is an InsufficientSlotsError before anything changes', async () => {
     // No slot free; the job holds one on each TaskManager.
     const puts = adaptiveFlink([job(2)], { free: 0, allocated: 1 });
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), InsufficientSlotsError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), InsufficientSlotsError);
     expect(error.requested).toBe(4);
     expect(error.available).toBe(2);
     expect(error.message).toContain('parallelism 4 needs 4 slots, the cluster has 4 (2 TaskManagers x 2), 2 of them free');
@@ -111,23 +111,23 @@ describe('jobs.rescale', () => {
   it('counts the slots the adaptive scheduler still holds for the job after a downscale', async () => {
     // Runs at 1, no slot free, but its 4 slots are still allocated to it (idle until slot.idle.timeout).
     const puts = adaptiveFlink([job(1), job(1), job(4)], { free: 0, allocated: 2 });
-    const result = await fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast });
+    const result = await fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast });
     expect(result.parallelism).toBe(4);
     expect(puts).toHaveLength(1);
   });
 
   it('checkSlots: false skips the check', async () => {
     const puts = adaptiveFlink([job(2), job(2), job(6)], { free: 0, allocated: 1 });
-    await fakeClient().jobs.rescale(JOB_ID, { parallelism: 6, checkSlots: false, ...fast });
+    await fakeClient().rescale(JOB_ID, { parallelism: 6, checkSlots: false, ...fast });
     expect(puts).toEqual([requirements(6)]);
   });
 
   it("the default scheduler's refusal is a FlinkOperationError that names jobmanager.scheduler: adaptive", async () => {
-    server.use(
-      http.get(api('/config'), () => HttpResponse.json(dashboardConfig('1.18.1'))),
+    flink.use(
+      route.get('/config', () => Response.json(dashboardConfig('1.18.1'))),
       ...scriptedJob([job(2)]),
-      http.get(api(`/jobs/${JOB_ID}/resource-requirements`), () =>
-        HttpResponse.json(
+      route.get(`/jobs/${JOB_ID}/resource-requirements`, () =>
+        Response.json(
           internalServerError(
             'java.lang.UnsupportedOperationException: The DefaultScheduler does not support changing the parallelism without a job restart. This feature is currently only expected to work with the AdaptiveScheduler.\n\tat org.apache.flink.runtime.scheduler.SchedulerNG.requestJobResourceRequirements(SchedulerNG.java:200)',
           ),
@@ -135,7 +135,7 @@ describe('jobs.rescale', () => {
         ),
       ),
     );
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
     expect(error.operation).toBe('rescale');
     expect(error.message).toContain('does not run the adaptive scheduler');
     expect(error.message).toContain('jobmanager.scheduler: adaptive');
@@ -146,28 +146,28 @@ describe('jobs.rescale', () => {
 
   it('Flink 1.17 is a FlinkOperationError that points to upgrade(), with no rescale request', async () => {
     adaptiveFlink([job(2)], { version: '1.17.2' });
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4 }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4 }), FlinkOperationError);
     expect(error.message).toContain('Flink 1.17.2 has no resource-requirements API (1.18+)');
     expect(flink.calls().filter((c) => c.includes('resource-requirements'))).toEqual([]);
   });
 
   it('an ended job is a FlinkOperationError', async () => {
     adaptiveFlink([{ ...job(2, 'FINISHED'), state: 'FINISHED' }]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkOperationError);
     expect(error.message).toContain('is FINISHED: only a running job can be rescaled');
   });
 
   it('a job that fails while rescaling is a FlinkJobFailedError with the root cause', async () => {
     adaptiveFlink([job(2), job(2), job(2, 'FAILED')]);
-    server.use(http.get(api(`/jobs/${JOB_ID}/exceptions`), () => HttpResponse.json(jobExceptions())));
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkJobFailedError);
+    flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(jobExceptions())));
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, ...fast }), FlinkJobFailedError);
     expect(error.state).toBe('FAILED');
     expect(error.rootCause).toContain('/ by zero');
   });
 
   it('a job that stays at the old parallelism is a FlinkTimeoutError naming the cooldown and what it saw', async () => {
     adaptiveFlink([job(2)]);
-    const error = await caught(fakeClient().jobs.rescale(JOB_ID, { parallelism: 4, timeoutMs: 50, ...fast }), FlinkTimeoutError);
+    const error = await caught(fakeClient().rescale(JOB_ID, { parallelism: 4, waitTimeoutMs: 50, ...fast }), FlinkTimeoutError);
     expect(error.message).toContain('to run at parallelism 4 with all tasks running');
     expect(error.message).toContain('last seen: RUNNING, tasks: 4 RUNNING, parallelism 2');
     expect(error.message).toContain('scaling-interval.min');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rootCauseOf, shorten } from '../../../src/internal/java-trace.js';
+import { rootCauseOf, shorten } from '../../../src/errors/java-trace.js';
 import { CLASS_NOT_FOUND_TRACE, DIVIDE_BY_ZERO_TRACE, internalServerError } from '../../fakes/flink-replies.js';
 
 describe('rootCauseOf', () => {

@@ -1,9 +1,8 @@
-import { HttpResponse, http, type JsonBodyType } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlinkNotFoundError } from '../../../src/errors/api-errors.js';
+import type { CheckpointEvent, WatchOptions } from '../../../src/core/checkpoint-watch.js';
+import { FlinkApiError, FlinkNotFoundError } from '../../../src/errors/api-errors.js';
 import { FlinkInputError } from '../../../src/errors/flink-error.js';
 import { FlinkResponseError } from '../../../src/errors/transport-errors.js';
-import type { CheckpointEvent, WatchOptions } from '../../../src/resources/checkpoint-watch.js';
 import { caught } from '../../fakes/caught.js';
 import {
   checkpointEntry,
@@ -15,10 +14,9 @@ import {
   nginxPage,
   restoredEntry,
 } from '../../fakes/flink-replies.js';
-import { api, fakeClient, useFakeFlink } from '../../fakes/msw.js';
+import { fakeClient, route, useFakeFlink } from '../../fakes/mock-flink.js';
 
 const flink = useFakeFlink();
-const { server } = flink;
 
 const INTERVAL = 50;
 const STATS = `GET /v1/jobs/${JOB_ID}/checkpoints`;
@@ -26,25 +24,25 @@ const STATUS = `GET /v1/jobs/${JOB_ID}/status`;
 
 /** One scripted answer: a JSON body, or a resolver for errors. */
 type Step = unknown;
-const refused = (): Response => HttpResponse.error();
+const refused = (): Response => Response.error();
 const unavailable = (): Response =>
-  HttpResponse.json(flinkErrors('Service temporarily unavailable due to an ongoing leader election.'), { status: 503 });
-const gone = (): Response => HttpResponse.json(flinkErrors('Job could not be found.'), { status: 404 });
+  Response.json(flinkErrors('Service temporarily unavailable due to an ongoing leader election.'), { status: 503 });
+const gone = (): Response => Response.json(flinkErrors('Job could not be found.'), { status: 404 });
 
 /** Answers `steps` one after another, repeating the last one. */
 function sequence(steps: readonly Step[]): () => Response {
   let next = 0;
   return () => {
     const step = steps[Math.min(next++, steps.length - 1)];
-    return typeof step === 'function' ? (step as () => Response)() : HttpResponse.json(step as JsonBodyType);
+    return typeof step === 'function' ? (step as () => Response)() : Response.json(step);
   };
 }
 
 /** Scripts the two routes the watch reads: checkpoint statistics and job status (`{ status }` bodies from state names). */
 function script(stats: readonly Step[], states: readonly Step[]): void {
-  server.use(
-    http.get(api(`/jobs/${JOB_ID}/checkpoints`), sequence(stats)),
-    http.get(api(`/jobs/${JOB_ID}/status`), sequence(states.map((s) => (typeof s === 'string' ? { status: s } : s)))),
+  flink.use(
+    route.get(`/jobs/${JOB_ID}/checkpoints`, sequence(stats)),
+    route.get(`/jobs/${JOB_ID}/status`, sequence(states.map((s) => (typeof s === 'string' ? { status: s } : s)))),
   );
 }
 
@@ -304,21 +302,28 @@ describe('checkpoints.watch: failures', () => {
   });
 
   it('a vanished job (stats 404, status 500 FlinkJobNotFoundException as in Flink 1.18-1.20) ends the watch after the grace', async () => {
-    script([checkpointStats(completed(1)), gone], [() => HttpResponse.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })]);
+    script([checkpointStats(completed(1)), gone], [() => Response.json(jobStatusNotFoundErrors(JOB_ID), { status: 500 })]);
     await caught(collect(watch({ notFoundGraceMs: 100 })), FlinkNotFoundError);
   });
 
-  it('other 500s count as transient', async () => {
-    const crash = () => HttpResponse.json(internalServerError('java.lang.NullPointerException'), { status: 500 });
+  it('another 500 ends the watch: Flink sends it when a handler threw, and a later look gets the same (the one transient rule)', async () => {
+    const crash = () => Response.json(internalServerError('java.lang.NullPointerException'), { status: 500 });
     script([checkpointStats(completed(1)), crash, checkpointStats(completed(1, 2))], ['RUNNING', 'FINISHED']);
-    const events = await collect(watch());
-    expect(short(events)).toEqual(['state RUNNING', 'state FINISHED', 'completed 2']);
+    const seen: CheckpointEvent[] = [];
+    const run = async () => {
+      for await (const event of watch()) seen.push(event);
+    };
+    const error = await caught(run(), FlinkApiError);
+    expect(error.status).toBe(500);
+    expect(error.message).toContain('NullPointerException');
+    expect(short(seen)).toEqual(['state RUNNING']);
   });
 
   it('a reply that is not Flink (an HTML page) ends the watch with a FlinkResponseError', async () => {
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints`), () =>
-        HttpResponse.text(nginxPage('Welcome to nginx!'), { headers: { 'content-type': 'text/html' } }),
+    flink.use(
+      route.get(
+        `/jobs/${JOB_ID}/checkpoints`,
+        () => new Response(nginxPage('Welcome to nginx!'), { headers: { 'content-type': 'text/html' } }),
       ),
     );
     await caught(collect(watch()), FlinkResponseError);
@@ -349,7 +354,7 @@ describe('checkpoints.watch: abort', () => {
       [
         () => {
           controller.abort(new Error('stop watching'));
-          return HttpResponse.json({ status: 'RUNNING' });
+          return Response.json({ status: 'RUNNING' });
         },
       ],
     );
@@ -367,13 +372,13 @@ describe('checkpoints.watch: abort', () => {
 describe('checkpoints.watch: pacing and input', () => {
   it('reads stats, then status, once per interval, however many events a look yields', async () => {
     let look = 0;
-    server.use(
-      http.get(api(`/jobs/${JOB_ID}/checkpoints`), () => {
+    flink.use(
+      route.get(`/jobs/${JOB_ID}/checkpoints`, () => {
         look++; // three new checkpoints per look
-        return HttpResponse.json(checkpointStats(completed(...Array.from({ length: 3 * look }, (_, i) => i + 1).slice(-10))));
+        return Response.json(checkpointStats(completed(...Array.from({ length: 3 * look }, (_, i) => i + 1).slice(-10))));
       }),
-      http.get(
-        api(`/jobs/${JOB_ID}/status`),
+      route.get(
+        `/jobs/${JOB_ID}/status`,
         sequence(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'FINISHED'].map((s) => ({ status: s }))),
       ),
     );

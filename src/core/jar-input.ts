@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { clip } from '../errors/clip.js';
 import { FlinkInputError } from '../errors/flink-error.js';
-import { clip } from '../internal/clip.js';
 
 /**
  * Checks of what callers hand to `jars` and the workflows, made before any request: each names the
