@@ -1,10 +1,12 @@
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FlinkClient } from '../../../src/client.js';
-import { FlinkNotFoundError } from '../../../src/errors/api-errors.js';
-import { FlinkInputError } from '../../../src/errors/flink-error.js';
-import { HealthReport } from '../../../src/schemas/health-report.js';
-import { JOB_ID } from '../../fakes/flink-replies.js';
+/**
+ * `jobs.health()` on the fake Flink (undici's MockAgent): which routes it reads and how many, what
+ * it makes of Flink's replies, and the options it refuses. The judging rules: judge.test.ts.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FlinkNotFoundError } from '../../../../src/errors/api-errors.js';
+import { FlinkInputError } from '../../../../src/errors/flink-error.js';
+import { HealthReport } from '../../../../src/schemas/health-report.js';
+import { flinkErrors, internalServerError, JOB_ID } from '../../../fakes/flink-replies.js';
 import {
   aggregates,
   BACKPRESSURE_NOT_YET,
@@ -17,51 +19,50 @@ import {
   NOW,
   SINK_ID,
   SOURCE_ID,
-} from '../../fakes/health-replies.js';
+} from '../../../fakes/health-replies.js';
+import { fakeClient, type Route, route, simulated, useFakeFlink } from '../../../fakes/mock-flink.js';
 
 /** Long.MIN_VALUE and MAX_VALUE as JSON.parse reads them. */
 const LONG_MIN = -(2 ** 63);
+/** Flink 1.20's 500 on the backpressure route while a subtask's metrics are incomplete in the JobManager's store. */
+const NO_VALUE_PRESENT = internalServerError(
+  'java.util.NoSuchElementException: No value present\n\tat java.base/java.util.Optional.get(Optional.java:143)',
+);
 
-const ORIGIN = 'http://flink.test:8081';
-type Route = (query: URLSearchParams) => unknown;
+const flink = useFakeFlink();
+const client = fakeClient({ retry: false });
+
+/** A reply body by the request's query (a `Response` as it is). */
+type Reply = (query: URLSearchParams) => unknown;
+
+let inFlight = 0;
+let maxInFlight = 0;
 
 /**
- * A fake Flink on undici's MockAgent (the transport users get): routes by path, every request
- * logged with its query, and the most requests seen in flight at once.
+ * The replies as routes of a simulated cluster (a test need not read every one), each answering a
+ * moment later, so that the requests in flight at once can be counted.
  */
-function fakeFlink(routes: Record<string, Route>) {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  const seen: string[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  agent
-    .get(ORIGIN)
-    .intercept({ path: () => true, method: 'GET' })
-    .reply(async (request) => {
-      const url = new URL(request.path, ORIGIN);
-      const route = url.pathname.replace(/^\/v1/, '');
-      seen.push(`${route}${url.search ? decodeURIComponent(url.search) : ''}`);
+function serve(replies: Record<string, Reply>): void {
+  const routes: Route[] = Object.entries(replies).map(([p, reply]) =>
+    route.get(p, async ({ request }) => {
       maxInFlight = Math.max(maxInFlight, ++inFlight);
       await new Promise((r) => setTimeout(r, 2));
       inFlight--;
-      const handler = routes[route];
-      if (!handler) return { statusCode: 404, data: { errors: [`Not found: ${route}`] } };
-      const body = handler(url.searchParams);
-      if (!(body instanceof Response)) return { statusCode: 200, data: body as object };
-      const errors =
-        body.status === 500
-          ? ['Internal server error.', '<Exception on server side:\njava.util.NoSuchElementException: No value present\n>']
-          : ['gone'];
-      return { statusCode: body.status, data: { errors } };
-    })
-    .persist();
-  const client = new FlinkClient({ url: ORIGIN, dispatcher: agent, retry: false });
-  return { client, seen, maxInFlight: () => maxInFlight, close: () => client.close() };
+      const body = reply(new URL(request.url).searchParams);
+      return body instanceof Response ? body : Response.json(body);
+    }),
+  );
+  maxInFlight = 0;
+  flink.use(...simulated(...routes));
+}
+
+/** The routes read so far, below `/v1`, queries decoded. */
+function seen(): string[] {
+  return flink.requests.map((r) => decodeURIComponent(r.path.replace(/^\/v1/, '')));
 }
 
 /** The routes of a running two-vertex job whose source is backpressured by a busy sink. */
-function slowSinkRoutes(overrides: Record<string, Route> = {}): Record<string, Route> {
+function slowSinkRoutes(overrides: Record<string, Reply> = {}): Record<string, Reply> {
   const job = `/jobs/${JOB_ID}`;
   return {
     [job]: () => healthJob(),
@@ -98,15 +99,12 @@ function slowSinkRoutes(overrides: Record<string, Route> = {}): Record<string, R
 }
 
 describe('jobs.health() requests', () => {
-  let fake: ReturnType<typeof fakeFlink>;
-  afterEach(() => fake.close());
-
   it('reads 6 + 3 x vertices routes, asks only for metrics the components have, and judges the backpressure', async () => {
-    fake = fakeFlink(slowSinkRoutes());
-    const report = await fake.client.jobs.health(JOB_ID);
+    serve(slowSinkRoutes());
+    const report = await client.jobs.health(JOB_ID);
     expect(HealthReport.parse(report)).toEqual(report);
-    expect(fake.seen).toHaveLength(6 + 3 * 2);
-    const queries = fake.seen.filter((s) => s.includes('?get='));
+    expect(seen()).toHaveLength(6 + 3 * 2);
+    const queries = seen().filter((s) => s.includes('?get='));
     expect(queries.sort()).toEqual([
       `/jobs/${JOB_ID}/metrics?get=numRestarts`,
       `/jobs/${JOB_ID}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsInPerSecond,numRecordsOutPerSecond,currentInputWatermark&agg=min,max,avg,sum`,
@@ -138,11 +136,11 @@ describe('jobs.health() requests', () => {
   });
 
   it("top's read: with a previous report, no exceptions and no vertex metrics, 4 + vertices requests", async () => {
-    fake = fakeFlink(slowSinkRoutes());
-    const first = await fake.client.jobs.health(JOB_ID);
-    fake.seen.length = 0;
-    const next = await fake.client.jobs.health(JOB_ID, { previous: first, exceptions: 0, vertexMetrics: false });
-    expect(fake.seen.sort()).toEqual(
+    serve(slowSinkRoutes());
+    const first = await client.jobs.health(JOB_ID);
+    flink.requests.length = 0;
+    const next = await client.jobs.health(JOB_ID, { previous: first, exceptions: 0, vertexMetrics: false });
+    expect(seen().sort()).toEqual(
       [
         `/jobs/${JOB_ID}`,
         `/jobs/${JOB_ID}/checkpoints`,
@@ -157,22 +155,22 @@ describe('jobs.health() requests', () => {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    fake = fakeFlink(slowSinkRoutes());
-    await fake.client.jobs.health(JOB_ID, { concurrency: 2 });
-    expect(fake.maxInFlight()).toBeLessThanOrEqual(2);
+    serve(slowSinkRoutes());
+    await client.jobs.health(JOB_ID, { concurrency: 2 });
+    expect(maxInFlight).toBe(2); // concurrent, and no more than asked
   });
 
   it('reads fullRestarts on a Flink that has only that, and nothing when the job has no metrics yet', async () => {
     const job = `/jobs/${JOB_ID}`;
-    fake = fakeFlink(
+    serve(
       slowSinkRoutes({
         [`${job}/metrics`]: (q) =>
           q.get('get') === 'fullRestarts' ? [{ id: 'fullRestarts', value: '3' }] : metricList('fullRestarts', 'uptime'),
       }),
     );
-    expect((await fake.client.jobs.health(JOB_ID)).restarts).toBe(3);
-    await fake.close();
-    fake = fakeFlink(
+    expect((await client.jobs.health(JOB_ID)).restarts).toBe(3);
+    flink.requests.length = 0;
+    serve(
       slowSinkRoutes({
         [`${job}/metrics`]: () => [],
         [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: () => [],
@@ -181,54 +179,65 @@ describe('jobs.health() requests', () => {
         [`${job}/vertices/${SINK_ID}/backpressure`]: () => BACKPRESSURE_NOT_YET,
       }),
     );
-    const fresh = await fake.client.jobs.health(JOB_ID);
-    expect(fake.seen).toHaveLength(5 + 2 * 2); // no value queries: nothing to ask for
+    const fresh = await client.jobs.health(JOB_ID);
+    expect(seen()).toHaveLength(5 + 2 * 2); // no value queries: nothing to ask for
     expect(fresh).toMatchObject({ status: 'healthy', reasons: [] });
     expect(fresh).not.toHaveProperty('restarts');
     expect(fresh.vertices[0]).not.toHaveProperty('backpressure');
   });
 
   it('reads no vertex of a job that does not run: 6 requests', async () => {
-    fake = fakeFlink(slowSinkRoutes({ [`/jobs/${JOB_ID}`]: () => healthJob({ state: 'FAILED' }) }));
-    const report = await fake.client.jobs.health(JOB_ID);
-    expect(fake.seen.filter((s) => s.includes('/vertices/'))).toEqual([]);
-    expect(fake.seen).toHaveLength(6);
+    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}`]: () => healthJob({ state: 'FAILED' }) }));
+    const report = await client.jobs.health(JOB_ID);
+    expect(seen().filter((s) => s.includes('/vertices/'))).toEqual([]);
+    expect(seen()).toHaveLength(6);
     expect(report.reasons.map((r) => [r.code, r.severity])).toEqual([['NOT_RUNNING', 'unhealthy']]);
   });
 
   it('a job without checkpoint statistics (404 on the route) reads as checkpointing off', async () => {
     const job = `/jobs/${JOB_ID}`;
-    fake = fakeFlink(
+    serve(
       slowSinkRoutes({
-        [`${job}/checkpoints`]: () => new Response(null, { status: 404 }),
-        [`${job}/checkpoints/config`]: () => new Response(null, { status: 404 }),
+        [`${job}/checkpoints`]: () => Response.json(flinkErrors('Not found: /jobs/x/checkpoints'), { status: 404 }),
+        [`${job}/checkpoints/config`]: () => Response.json(flinkErrors('Not found: /jobs/x/checkpoints/config'), { status: 404 }),
       }),
     );
-    expect((await fake.client.jobs.health(JOB_ID)).checkpoints).toEqual({ enabled: false, completed: 0, failed: 0, inProgress: 0 });
+    expect((await client.jobs.health(JOB_ID)).checkpoints).toEqual({ enabled: false, completed: 0, failed: 0, inProgress: 0 });
   });
 
   it("the backpressure route's 500 (Flink 1.20: NoSuchElementException while a subtask's metrics are incomplete) reads as not measured", async () => {
-    fake = fakeFlink(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => new Response(null, { status: 500 }) }));
-    const report = await fake.client.jobs.health(JOB_ID);
+    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(NO_VALUE_PRESENT, { status: 500 }) }));
+    const report = await client.jobs.health(JOB_ID);
     expect(report.vertices[1]).not.toHaveProperty('backpressure');
     expect(report.vertices[0]?.backpressure?.level).toBe('high');
   });
 
   it('an unknown job is a FlinkNotFoundError, with no unhandled rejection from the requests started alongside', async () => {
-    fake = fakeFlink({});
-    await expect(fake.client.jobs.health(JOB_ID)).rejects.toBeInstanceOf(FlinkNotFoundError);
+    const unknown = () => Response.json(flinkErrors('Job could not be found.'), { status: 404 });
+    serve(Object.fromEntries(Object.keys(slowSinkRoutes()).map((p) => [p, unknown])));
+    const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkNotFoundError);
+    expect((error as Error).message).toContain('No job with that id on this cluster');
+  });
+
+  it('an unknown job on Flink 1.18-1.20 (500 FlinkJobNotFoundException on a job route) is a FlinkNotFoundError too', async () => {
+    const gone = internalServerError(`org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);
+    serve({ ...slowSinkRoutes(), [`/jobs/${JOB_ID}`]: () => Response.json(gone, { status: 500 }) });
+    const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkNotFoundError);
+    expect(error).toMatchObject({ status: 404 });
   });
 
   it('waits for the JobManager to fetch metrics anew when the ones it has are older than its fetch interval', async () => {
     let reads = 0;
-    fake = fakeFlink(
+    serve(
       slowSinkRoutes({
         // The first two reads answer from a fetch 60 s old; then the background fetch landed.
         [`/jobs/${JOB_ID}/vertices/${SOURCE_ID}/backpressure`]: () =>
           ++reads <= 2 ? backpressure('ok', [[0, 1, 0]], NOW - 60_000) : backpressure('high', [[0.9, 0, 0.1]], NOW + 300),
       }),
     );
-    const report = await fake.client.jobs.health(JOB_ID);
+    const report = await client.jobs.health(JOB_ID);
     expect(reads).toBe(3);
     expect(report.vertices[0]?.backpressure?.level).toBe('high');
     expect(report.metricsFetchedAt).toBe(NOW - 5_000); // the older of the two vertices' fetch times
@@ -241,19 +250,17 @@ describe('jobs.health() requests', () => {
     [{ exceptions: 1.5 }, 'exceptions must be a whole number >= 0, got 1.5'],
     [{ concurrency: 0 }, 'concurrency must be a whole number >= 1, got 0'],
   ])('refuses %j before any request', async (options, message) => {
-    fake = fakeFlink({});
-    const error = await fake.client.jobs.health(JOB_ID, options).catch((e: unknown) => e);
+    const error = await client.jobs.health(JOB_ID, options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkInputError);
     expect((error as Error).message).toContain(message);
-    expect(fake.seen).toEqual([]);
+    expect(seen()).toEqual([]);
   });
 });
 
 describe('jobs.health() restarts', () => {
-  let fake: ReturnType<typeof fakeFlink>;
   beforeEach(() => {
     const job = `/jobs/${JOB_ID}`;
-    fake = fakeFlink(
+    serve(
       slowSinkRoutes({
         // Started an hour ago; failed 3 times in the last 2 minutes and once long before.
         [job]: () => healthJob({ start: NOW - 3_600_000, running: NOW - 5_000 }),
@@ -262,10 +269,9 @@ describe('jobs.health() restarts', () => {
       }),
     );
   });
-  afterEach(() => fake.close());
 
   it('counts failures in the window from the exception history, with the root cause in the message', async () => {
-    const report = await fake.client.jobs.health(JOB_ID);
+    const report = await client.jobs.health(JOB_ID);
     expect(report.recentRestarts).toEqual({ count: 3, windowMs: 120_000, basis: 'exception-history' });
     expect(report.exceptions[0]).toEqual({
       name: 'flinkkit.testjobs.ExpectedFailure',
@@ -276,15 +282,13 @@ describe('jobs.health() restarts', () => {
     expect(report.reasons.find((r) => r.code === 'RESTARTS')?.message).toBe(
       `the job restarted 3 times in the last 2m, 4 in total; the latest failure: ExpectedFailure: fail-after: failing on purpose after 10 records (--records 10); see \`flink-kit exceptions ${JOB_ID}\``,
     );
-    expect((await fake.client.jobs.health(JOB_ID, { stackTraces: true, exceptions: 1 })).exceptions[0]?.stackTrace).toContain(
-      '\tat flinkkit',
-    );
+    expect((await client.jobs.health(JOB_ID, { stackTraces: true, exceptions: 1 })).exceptions[0]?.stackTrace).toContain('\tat flinkkit');
   });
 
   it("with a previous report: the counter's growth since it (the operator's rule), unhealthy past maxRestarts", async () => {
-    const first = await fake.client.jobs.health(JOB_ID);
+    const first = await client.jobs.health(JOB_ID);
     const earlier = { ...first, observedAt: NOW - 60_000, restarts: 1 };
-    const report = await fake.client.jobs.health(JOB_ID, { previous: earlier, maxRestarts: 2 });
+    const report = await client.jobs.health(JOB_ID, { previous: earlier, maxRestarts: 2 });
     expect(report.recentRestarts).toEqual({ count: 3, windowMs: 120_000, basis: 'previous-report' });
     expect(report.reasons[0]).toMatchObject({ code: 'RESTARTS', severity: 'unhealthy' });
     expect(report.reasons[0]?.message).toContain('(more than 2: a restart loop)');
