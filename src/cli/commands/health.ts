@@ -1,10 +1,8 @@
 import { setTimeout } from 'node:timers/promises';
-import type { HealthOptions, HealthReport } from '../../index.js';
+import { DEFAULT_HEALTH_THRESHOLDS, type HealthOptions, type HealthReport, TERMINAL_JOB_STATES } from '../../index.js';
 import type { CommandRun } from '../context.js';
 import type { FlagsOf } from '../definitions.js';
 import { healthExitCode, healthLines, watchLine } from '../health-view.js';
-
-const TERMINAL = new Set(['FINISHED', 'CANCELED', 'FAILED']);
 
 /** The threshold flags of `health` and `top` as SDK options. */
 export function thresholdOptions(flags: FlagsOf<'health'> | FlagsOf<'top'>): HealthOptions {
@@ -37,7 +35,7 @@ const health: CommandRun<'health'> = async (cli, [jobId], flags) => {
   try {
     for (;;) {
       // Restarts are counted from the oldest read still within the window (the operator's way).
-      const window = options.restartWindowMs ?? 120_000;
+      const window = options.restartWindowMs ?? DEFAULT_HEALTH_THRESHOLDS.restartWindowMs;
       const now = last?.observedAt ?? 0;
       while ((seen[1]?.observedAt ?? Number.POSITIVE_INFINITY) <= now - window) seen.shift();
       const previous = seen[0];
@@ -45,7 +43,7 @@ const health: CommandRun<'health'> = async (cli, [jobId], flags) => {
       seen.push(last);
       if (cli.out.json) cli.out.jsonLine(last);
       else cli.out.lines(watchLine(cli.out, last));
-      if (TERMINAL.has(last.state)) break;
+      if (TERMINAL_JOB_STATES.has(last.state)) break;
       await setTimeout(interval, undefined, { signal: cli.signal });
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { HealthReason, HealthReport, HealthStatus, ResolvedHealthThresholds } from '../../schemas/health-report.js';
+import { waitingTasks } from '../../schemas/job-states.js';
 import { backpressureReasons } from './backpressure.js';
 import type { HealthEvidence } from './describe.js';
 import { checkpointProgressWindow, type HealthThresholds, resolveThresholds } from './thresholds.js';
@@ -54,7 +55,7 @@ export function judgeHealth(evidence: HealthEvidence, thresholds: HealthThreshol
 
   if (running) {
     for (const v of evidence.vertices) {
-      const waiting = Object.entries(v.tasks).filter(([state, n]) => n > 0 && state !== 'RUNNING' && state !== 'FINISHED');
+      const waiting = waitingTasks(v.tasks);
       if (waiting.length === 0) continue;
       const comingUp = waiting.every(([state]) => COMING_UP.has(state));
       const slots = waiting.some(([state]) => state === 'CREATED' || state === 'SCHEDULED');

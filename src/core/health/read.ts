@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import { FlinkApiError, FlinkNotFoundError } from '../../errors/api-errors.js';
 import { FlinkInputError } from '../../errors/flink-error.js';
-import { sleep } from '../../internal/sleep.js';
 import type { RequestOptions } from '../../options.js';
 import type { CheckpointConfig, CheckpointStats } from '../../schemas/checkpoints.js';
 import type { BackpressureReply, HealthJobReply } from '../../schemas/health.js';
@@ -12,6 +11,7 @@ import { lazy } from '../../schemas/lazy.js';
 import { path } from '../../transport/path.js';
 import type { ResourceContext } from '../context.js';
 import { JOB_ERRORS } from '../job-routes.js';
+import { poll } from '../poll.js';
 import { describeHealth, type HealthFacts } from './describe.js';
 import { judgeHealth } from './judge.js';
 import { restartMetric, vertexMetricNames } from './metrics.js';
@@ -46,6 +46,8 @@ const STALE_MS = 12_000;
 /** How long a read waits for the JobManager's fresh fetch, and how often it looks. */
 const FRESH_WAIT_MS = 3_000;
 const FRESH_POLL_MS = 200;
+/** What Flink 1.20's 500 on the backpressure route says (`java.util.NoSuchElementException: No value present`). */
+const NO_VALUE = /NoSuchElementException|No value present/;
 const NOT_MEASURED: BackpressureReply = { measured: false, level: undefined, measuredAt: undefined, subtasks: [] };
 
 /**
@@ -96,23 +98,40 @@ export async function readHealth(ctx: ResourceContext, jobId: string, options: H
   const observedAt = job.now ?? Date.now();
   const bp = (vertexId: string): Promise<BackpressureReply> =>
     get(`${path`/jobs/${jobId}/vertices/${vertexId}`}/backpressure`, lazy.health('BackpressureReply')).catch((error: unknown) => {
-      // Flink 1.20 sometimes fails the route with 500 "No value present" (NoSuchElementException) while
-      // a subtask's metrics are incomplete in its store: unmeasured for this read, not a failed read.
-      if (error instanceof FlinkApiError && error.status === 500) return NOT_MEASURED;
+      // A rule of this route only (500 is no transient failure elsewhere): Flink 1.20 sometimes fails it
+      // with 500 "No value present" (NoSuchElementException) while a subtask's metrics are incomplete in
+      // the JobManager's store. The vertex is not measured for this read; the read itself did not fail.
+      if (error instanceof FlinkApiError && error.status === 500 && NO_VALUE.test(error.errors.join('\n'))) return NOT_MEASURED;
       throw error;
     });
+  /**
+   * The first vertex's backpressure, from a fresh fetch of Flink's metrics: Flink answers from its
+   * last fetch and, when that is older than metrics.fetcher.update-interval, fetches anew in the
+   * background (this read's job request started one). Looks again for up to FRESH_WAIT_MS, then
+   * takes what it has.
+   */
+  const freshBackpressure = async (vertexId: string): Promise<BackpressureReply> => {
+    let giveUpAt = 0;
+    return poll(
+      async (look) => {
+        const reply = await bp(vertexId);
+        if (look === 1) giveUpAt = performance.now() + FRESH_WAIT_MS;
+        const fresh = reply.measuredAt === undefined || reply.measuredAt >= observedAt - STALE_MS;
+        return fresh || performance.now() >= giveUpAt ? { done: true, value: reply } : { done: false };
+      },
+      // The looks end themselves at giveUpAt; the poller's deadline is a margin behind it.
+      {
+        what: `fresh metrics of vertex ${vertexId}`,
+        waitTimeoutMs: 2 * FRESH_WAIT_MS,
+        minDelayMs: FRESH_POLL_MS,
+        maxDelayMs: FRESH_POLL_MS,
+        signal: options.signal,
+      },
+    );
+  };
   // A job that does not run has no live metrics and no backpressure to read.
   const running = job.state === 'RUNNING' ? job.vertices : [];
-  let first = running[0] ? await bp(running[0].id) : undefined;
-  if (running[0] && first?.measuredAt !== undefined && first.measuredAt < observedAt - STALE_MS) {
-    // Flink answers metrics from its last fetch and, when that is older than metrics.fetcher.update-interval,
-    // fetches anew in the background (this read's job request started one): wait briefly for it.
-    const deadline = Date.now() + FRESH_WAIT_MS;
-    while (Date.now() < deadline && (first?.measuredAt ?? 0) < observedAt - STALE_MS) {
-      await sleep(FRESH_POLL_MS, options.signal);
-      first = await bp(running[0].id);
-    }
-  }
+  const first = running[0] ? await freshBackpressure(running[0].id) : undefined;
   const restarts = get(path`/jobs/${jobId}/metrics`, lazy.health('MetricNames')).then(async (names) => {
     const name = restartMetric(names);
     if (!name) return undefined;

@@ -3,7 +3,7 @@
  * it makes of Flink's replies, and the options it refuses. The judging rules: judge.test.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FlinkNotFoundError } from '../../../../src/errors/api-errors.js';
+import { FlinkApiError, FlinkNotFoundError } from '../../../../src/errors/api-errors.js';
 import { FlinkInputError } from '../../../../src/errors/flink-error.js';
 import { HealthReport } from '../../../../src/schemas/health-report.js';
 import { flinkErrors, internalServerError, JOB_ID } from '../../../fakes/flink-replies.js';
@@ -210,6 +210,17 @@ describe('jobs.health() requests', () => {
     const report = await client.jobs.health(JOB_ID);
     expect(report.vertices[1]).not.toHaveProperty('backpressure');
     expect(report.vertices[0]?.backpressure?.level).toBe('high');
+  });
+
+  it("another 500 of the backpressure route fails the read: the rule is that one failure's, not every 500's", async () => {
+    const npe = internalServerError(
+      'java.lang.NullPointerException\n\tat org.apache.flink.runtime.rest.handler.job.JobVertexBackPressureHandler',
+    );
+    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(npe, { status: 500 }) }));
+    const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlinkApiError);
+    expect(error).toMatchObject({ status: 500, path: expect.stringContaining(`/vertices/${SINK_ID}/backpressure`) });
+    expect((error as FlinkApiError).errors.join('\n')).toContain('NullPointerException');
   });
 
   it('an unknown job is a FlinkNotFoundError, with no unhandled rejection from the requests started alongside', async () => {
