@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { epochMs, openEnum } from './common.js';
-import { JOB_STATES, TASK_STATES } from './job-states.js';
+import { JobDetailsWire, upperCaseKeys } from './jobs.js';
 
 /**
  * The replies `jobs.health()` reads besides the ones other calls read too (checkpoint statistics
@@ -94,53 +93,37 @@ export const BackpressureReply = z
 export type BackpressureReply = z.output<typeof BackpressureReply>;
 
 /** `GET /jobs/:id` as health reads it: live clock, state timestamps, vertices and the plan's edges. */
-export const HealthJobReply = z
-  .object({
-    jid: z.string(),
-    name: z.string(),
-    state: openEnum(JOB_STATES),
-    'start-time': epochMs,
-    now: z.number().optional(),
-    timestamps: z.record(z.string(), z.number()).optional(),
-    vertices: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        parallelism: z.number().int(),
-        status: openEnum(TASK_STATES),
-        tasks: z.record(z.string(), z.number()),
-      }),
-    ),
-    plan: z
-      .object({
-        nodes: z
-          .array(z.object({ id: z.string(), inputs: z.array(z.object({ id: z.string() })).optional() }))
-          .optional()
-          .default([]),
-      })
-      .optional(),
-  })
-  .transform((w) => {
-    const inputs = new Map((w.plan?.nodes ?? []).map((n) => [n.id, (n.inputs ?? []).map((i) => i.id)]));
-    return {
-      id: w.jid,
-      name: w.name,
-      state: w.state,
-      startTime: w['start-time'],
-      /** The JobManager's clock when it answered (ages and lags are measured against it, not the client's). */
-      now: w.now,
-      /** When the job last entered each state (0: never). */
-      timestamps: w.timestamps ?? {},
-      vertices: w.vertices.map((v) => ({
-        id: v.id,
-        name: v.name,
-        parallelism: v.parallelism,
-        status: v.status,
-        tasks: Object.fromEntries(Object.entries(v.tasks).map(([k, n]) => [k.toUpperCase(), n])),
-        /** Ids of the vertices that feed this one (from the job plan). */
-        upstream: inputs.get(v.id) ?? [],
-      })),
-    };
-  });
+export const HealthJobReply = JobDetailsWire.extend({
+  now: z.number().optional(),
+  plan: z
+    .object({
+      nodes: z
+        .array(z.object({ id: z.string(), inputs: z.array(z.object({ id: z.string() })).optional() }))
+        .optional()
+        .default([]),
+    })
+    .optional(),
+}).transform((w) => {
+  const inputs = new Map((w.plan?.nodes ?? []).map((n) => [n.id, (n.inputs ?? []).map((i) => i.id)]));
+  return {
+    id: w.jid,
+    name: w.name,
+    state: w.state,
+    startTime: w['start-time'],
+    /** The JobManager's clock when it answered (ages and lags are measured against it, not the client's). */
+    now: w.now,
+    /** When the job last entered each state (0: never). */
+    timestamps: w.timestamps ?? {},
+    vertices: w.vertices.map((v) => ({
+      id: v.id,
+      name: v.name,
+      parallelism: v.parallelism,
+      status: v.status,
+      tasks: upperCaseKeys(v.tasks),
+      /** Ids of the vertices that feed this one (from the job plan). */
+      upstream: inputs.get(v.id) ?? [],
+    })),
+  };
+});
 /** The job as `jobs.health()` reads it. */
 export type HealthJobReply = z.output<typeof HealthJobReply>;
