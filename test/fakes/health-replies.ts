@@ -224,3 +224,49 @@ export function exceptionHistory(timestamps: number[], trace = TRACE) {
     },
   };
 }
+
+/** Reply bodies by path below `/v1`, each made from the request's query (a `Response` is sent as it is). */
+export type Replies = Record<string, (query: URLSearchParams) => unknown>;
+
+/** Long.MIN_VALUE as JSON.parse reads it: a watermark without event time. */
+export const LONG_MIN = -(2 ** 63);
+
+/**
+ * What `jobs.health()` reads of a running two-vertex job whose source is backpressured by a busy
+ * sink (the slow-sink test job on Flink 1.20), by path; `overrides` replace or add routes.
+ */
+export function slowSinkReplies(overrides: Replies = {}, jobId = JOB_ID): Replies {
+  const job = `/jobs/${jobId}`;
+  return {
+    [job]: () => healthJob({ jid: jobId }),
+    [`${job}/metrics`]: (q) =>
+      q.has('get')
+        ? q.get('get') === 'numRestarts'
+          ? [{ id: 'numRestarts', value: '0' }]
+          : []
+        : metricList('uptime', 'numRestarts', 'fullRestarts'),
+    [`${job}/checkpoints`]: () => checkpointStats({ completed: { id: 7, ackAt: NOW - 900 } }),
+    [`${job}/checkpoints/config`]: () => checkpointConfig(1_000),
+    [`${job}/exceptions`]: () => exceptionHistory([]),
+    [`${job}/vertices/${SOURCE_ID}/backpressure`]: () => backpressure('high', [[0.86, 0, 0.14]]),
+    [`${job}/vertices/${SINK_ID}/backpressure`]: () => backpressure('ok', [[0, 0.998, 0.002]]),
+    [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: (q) =>
+      q.has('get')
+        ? aggregates({
+            numRecordsInPerSecond: 0,
+            numRecordsOutPerSecond: 260,
+            'Source__fast_source.currentOutputWatermark': LONG_MIN,
+          })
+        : metricList(
+            'numRecordsInPerSecond',
+            'numRecordsOutPerSecond',
+            'busyTimeMsPerSecond',
+            'Source__fast_source.currentOutputWatermark',
+          ),
+    [`${job}/vertices/${SINK_ID}/subtasks/metrics`]: (q) =>
+      q.has('get')
+        ? aggregates({ numRecordsInPerSecond: 31.35, numRecordsOutPerSecond: 0, currentInputWatermark: LONG_MIN })
+        : metricList('numRecordsInPerSecond', 'numRecordsOutPerSecond', 'currentInputWatermark', 'slow_sink.numRecordsIn'),
+    ...overrides,
+  };
+}

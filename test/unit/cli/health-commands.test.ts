@@ -11,69 +11,64 @@ import { HealthReport } from '../../../src/schemas/health-report.ts';
 import { runCliInProcess } from '../../fakes/cli-in-process.ts';
 import { flinkErrors } from '../../fakes/flink-replies.ts';
 import {
-  aggregates,
   backpressure,
-  checkpointConfig,
   checkpointStats,
   exceptionHistory,
   healthJob,
   metricList,
   NOW,
+  type Replies,
   SINK_ID,
   SOURCE_ID,
+  slowSinkReplies,
 } from '../../fakes/health-replies.ts';
 import { type LocalServer, startHttp } from '../../fakes/local-servers.ts';
 
 const SLOW = 'a0000000000000000000000000000001';
 const LOOP = 'b0000000000000000000000000000002';
 
-/** Routes by path (no query) to a reply body; `get=` queries get the value lists. */
-function reply(path: string, query: URLSearchParams): unknown {
-  const [, , , id, ...rest] = path.split('/');
-  const route = rest.join('/');
-  if (path === '/v1/jobs/overview')
-    return {
-      jobs: [SLOW, LOOP].map((jid) => ({
-        jid,
-        name: jid === SLOW ? 'slow' : 'loop',
-        state: 'RUNNING',
-        'start-time': NOW - 60_000,
-        'end-time': -1,
-        duration: 1,
-        tasks: { running: 2, total: 2 },
-      })),
-    };
-  if (id !== SLOW && id !== LOOP) return undefined;
-  const loop = id === LOOP;
-  switch (route) {
-    case '':
-      return { ...healthJob({ jid: id, start: NOW - 3_600_000 }), name: loop ? 'loop' : 'slow' };
-    case 'metrics':
-      return query.has('get') ? [{ id: 'numRestarts', value: loop ? '30' : '0' }] : metricList('numRestarts');
-    case 'checkpoints':
-      return checkpointStats({ completed: { id: 4, ackAt: NOW - 1_000, duration: 250 } });
-    case 'checkpoints/config':
-      return checkpointConfig(1_000);
-    case 'exceptions':
-      return exceptionHistory(loop ? [NOW - 2_000, NOW - 4_000, NOW - 6_000] : []);
-    case `vertices/${SOURCE_ID}/backpressure`:
-      return loop ? backpressure('ok', [[0, 0.1, 0.9]], NOW - 1_000) : backpressure('high', [[0.86, 0, 0.14]], NOW - 1_000);
-    case `vertices/${SINK_ID}/backpressure`:
-      return backpressure('ok', [[0, loop ? 0.2 : 0.998, 0]], NOW - 1_000);
-    case `vertices/${SOURCE_ID}/subtasks/metrics`:
-    case `vertices/${SINK_ID}/subtasks/metrics`:
-      return query.has('get')
-        ? aggregates({ numRecordsInPerSecond: 12, numRecordsOutPerSecond: 34 })
-        : metricList('numRecordsInPerSecond', 'numRecordsOutPerSecond');
-  }
-  return undefined;
+/** Both jobs as the overview lists them. */
+const overview = () => ({
+  jobs: [SLOW, LOOP].map((jid) => ({
+    jid,
+    name: jid === SLOW ? 'slow' : 'loop',
+    state: 'RUNNING',
+    'start-time': NOW - 60_000,
+    'end-time': -1,
+    duration: 1,
+    tasks: { running: 2, total: 2 },
+  })),
+});
+
+/** A job started an hour ago, named `name`, with the last checkpoint a second old. */
+function job(jid: string, name: string, overrides: Replies = {}): Replies {
+  return slowSinkReplies(
+    {
+      [`/jobs/${jid}`]: () => ({ ...healthJob({ jid, start: NOW - 3_600_000 }), name }),
+      [`/jobs/${jid}/checkpoints`]: () => checkpointStats({ completed: { id: 4, ackAt: NOW - 1_000, duration: 250 } }),
+      ...overrides,
+    },
+    jid,
+  );
 }
+
+/** The slow-sink job, and a restart loop: 30 restarts, three in the last 2 minutes, nothing backpressured. */
+const REPLIES: Replies = {
+  '/jobs/overview': overview,
+  ...job(SLOW, 'slow'),
+  ...job(LOOP, 'loop', {
+    [`/jobs/${LOOP}/metrics`]: (q) => (q.has('get') ? [{ id: 'numRestarts', value: '30' }] : metricList('numRestarts')),
+    [`/jobs/${LOOP}/exceptions`]: () => exceptionHistory([NOW - 2_000, NOW - 4_000, NOW - 6_000]),
+    [`/jobs/${LOOP}/vertices/${SOURCE_ID}/backpressure`]: () => backpressure('ok', [[0, 0.1, 0.9]]),
+    [`/jobs/${LOOP}/vertices/${SINK_ID}/backpressure`]: () => backpressure('ok', [[0, 0.2, 0]]),
+  }),
+};
 
 let server: LocalServer;
 beforeAll(async () => {
   server = await startHttp((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const body = reply(url.pathname, url.searchParams);
+    const body = REPLIES[url.pathname.replace(/^\/v1/, '')]?.(url.searchParams);
     res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body ?? flinkErrors('Not found: no route in the test')));
   });
@@ -92,7 +87,7 @@ describe('flink-kit health, in-process', () => {
     expect(lines[1]).toMatch(
       /^ {2}BACKPRESSURE {2}vertex Source: fast source is backpressured 86 % .*slow sink -> Sink: print is the bottleneck/,
     );
-    expect(lines).toContain('Source: fast source\t1\thigh 86 %\t0 %\t14 %\t12\t34\t-\t-');
+    expect(lines).toContain('Source: fast source\t1\thigh 86 %\t0 %\t14 %\t0\t260\t-\t-');
   });
 
   it('exit 14 unhealthy past --max-restarts; --json is one HealthReport with the thresholds given', async () => {

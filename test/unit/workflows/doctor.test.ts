@@ -3,15 +3,14 @@ import { doctor } from '../../../src/workflows/doctor.ts';
 import { JOB_ID, jobDetails, jobExceptions, jobsOverviewReply, overview } from '../../fakes/flink-replies.ts';
 import {
   BACKPRESSURE_NOT_YET,
-  checkpointConfig,
   checkpointStats,
-  exceptionHistory,
   healthJob,
   metricList,
   NOW,
   SOURCE_ID,
+  slowSinkReplies,
 } from '../../fakes/health-replies.ts';
-import { fakeClient, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
+import { fakeClient, replyRoutes, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
 
 const flink = useFakeFlink();
 const CONFIG_120 = [
@@ -33,21 +32,20 @@ function cluster(over: Record<string, unknown>, config: { key: string; value: st
 /** The routes `jobs.health()` reads, for a running one-vertex job with these task counts. */
 function healthRoutes(tasks: Record<string, number>) {
   const job = `/jobs/${JOB_ID}`;
-  flink.use(
-    route.get(job, () => Response.json(healthJob({ vertices: [{ id: SOURCE_ID, name: 'Source: words', parallelism: 2, tasks }] }))),
-    route.get(`${job}/metrics`, () => Response.json(metricList())),
-    route.get(`${job}/checkpoints`, () => Response.json(checkpointStats({ completed: { id: 3, ackAt: NOW - 500 } }))),
-    route.get(`${job}/checkpoints/config`, () => Response.json(checkpointConfig(1_000))),
-    route.get(`${job}/vertices/${SOURCE_ID}/backpressure`, () => Response.json(BACKPRESSURE_NOT_YET)),
-    route.get(`${job}/vertices/${SOURCE_ID}/subtasks/metrics`, () => Response.json([])),
-  );
+  const replies = slowSinkReplies({
+    [job]: () => healthJob({ vertices: [{ id: SOURCE_ID, name: 'Source: words', parallelism: 2, tasks }] }),
+    [`${job}/metrics`]: () => metricList(),
+    [`${job}/checkpoints`]: () => checkpointStats({ completed: { id: 3, ackAt: NOW - 500 } }),
+    [`${job}/vertices/${SOURCE_ID}/backpressure`]: () => BACKPRESSURE_NOT_YET,
+    [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: () => [],
+  });
+  flink.use(...simulated(...replyRoutes(replies)));
 }
 
 describe('doctor', () => {
   it('passes a healthy cluster: version, TaskManagers, the largest parallelism that fits, directories, jobs', async () => {
     cluster({ 'slots-available': 3 }, CONFIG_120, jobDetails('RUNNING', ['RUNNING']));
     healthRoutes({ RUNNING: 2 });
-    flink.use(route.get(`/jobs/${JOB_ID}/exceptions`, () => Response.json(exceptionHistory([]))));
     const report = await doctor(fakeClient());
     expect(report.ok).toBe(true);
     expect(report.flinkVersion).toBe('1.20.3');

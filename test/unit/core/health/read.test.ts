@@ -8,22 +8,19 @@ import { FlinkInputError } from '../../../../src/errors/flink-error.js';
 import { HealthReport } from '../../../../src/schemas/health-report.js';
 import { flinkErrors, internalServerError, JOB_ID } from '../../../fakes/flink-replies.js';
 import {
-  aggregates,
   BACKPRESSURE_NOT_YET,
   backpressure,
-  checkpointConfig,
-  checkpointStats,
   exceptionHistory,
   healthJob,
   metricList,
   NOW,
+  type Replies,
   SINK_ID,
   SOURCE_ID,
+  slowSinkReplies,
 } from '../../../fakes/health-replies.js';
-import { fakeClient, type Route, route, simulated, useFakeFlink } from '../../../fakes/mock-flink.js';
+import { fakeClient, replyRoutes, simulated, useFakeFlink } from '../../../fakes/mock-flink.js';
 
-/** Long.MIN_VALUE and MAX_VALUE as JSON.parse reads them. */
-const LONG_MIN = -(2 ** 63);
 /** Flink 1.20's 500 on the backpressure route while a subtask's metrics are incomplete in the JobManager's store. */
 const NO_VALUE_PRESENT = internalServerError(
   'java.util.NoSuchElementException: No value present\n\tat java.base/java.util.Optional.get(Optional.java:143)',
@@ -32,9 +29,6 @@ const NO_VALUE_PRESENT = internalServerError(
 const flink = useFakeFlink();
 const client = fakeClient({ retry: false });
 
-/** A reply body by the request's query (a `Response` as it is). */
-type Reply = (query: URLSearchParams) => unknown;
-
 let inFlight = 0;
 let maxInFlight = 0;
 
@@ -42,18 +36,17 @@ let maxInFlight = 0;
  * The replies as routes of a simulated cluster (a test need not read every one), each answering a
  * moment later, so that the requests in flight at once can be counted.
  */
-function serve(replies: Record<string, Reply>): void {
-  const routes: Route[] = Object.entries(replies).map(([p, reply]) =>
-    route.get(p, async ({ request }) => {
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((r) => setTimeout(r, 2));
-      inFlight--;
-      const body = reply(new URL(request.url).searchParams);
-      return body instanceof Response ? body : Response.json(body);
-    }),
-  );
+function serve(replies: Replies): void {
   maxInFlight = 0;
-  flink.use(...simulated(...routes));
+  flink.use(
+    ...simulated(
+      ...replyRoutes(replies, async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+      }),
+    ),
+  );
 }
 
 /** The routes read so far, below `/v1`, queries decoded. */
@@ -61,46 +54,9 @@ function seen(): string[] {
   return flink.requests.map((r) => decodeURIComponent(r.path.replace(/^\/v1/, '')));
 }
 
-/** The routes of a running two-vertex job whose source is backpressured by a busy sink. */
-function slowSinkRoutes(overrides: Record<string, Reply> = {}): Record<string, Reply> {
-  const job = `/jobs/${JOB_ID}`;
-  return {
-    [job]: () => healthJob(),
-    [`${job}/metrics`]: (q) =>
-      q.has('get')
-        ? q.get('get') === 'numRestarts'
-          ? [{ id: 'numRestarts', value: '0' }]
-          : []
-        : metricList('uptime', 'numRestarts', 'fullRestarts'),
-    [`${job}/checkpoints`]: () => checkpointStats({ completed: { id: 7, ackAt: NOW - 900 } }),
-    [`${job}/checkpoints/config`]: () => checkpointConfig(1_000),
-    [`${job}/exceptions`]: () => exceptionHistory([]),
-    [`${job}/vertices/${SOURCE_ID}/backpressure`]: () => backpressure('high', [[0.86, 0, 0.14]]),
-    [`${job}/vertices/${SINK_ID}/backpressure`]: () => backpressure('ok', [[0, 0.998, 0.002]]),
-    [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: (q) =>
-      q.has('get')
-        ? aggregates({
-            numRecordsInPerSecond: 0,
-            numRecordsOutPerSecond: 260,
-            'Source__fast_source.currentOutputWatermark': LONG_MIN,
-          })
-        : metricList(
-            'numRecordsInPerSecond',
-            'numRecordsOutPerSecond',
-            'busyTimeMsPerSecond',
-            'Source__fast_source.currentOutputWatermark',
-          ),
-    [`${job}/vertices/${SINK_ID}/subtasks/metrics`]: (q) =>
-      q.has('get')
-        ? aggregates({ numRecordsInPerSecond: 31.35, numRecordsOutPerSecond: 0, currentInputWatermark: LONG_MIN })
-        : metricList('numRecordsInPerSecond', 'numRecordsOutPerSecond', 'currentInputWatermark', 'slow_sink.numRecordsIn'),
-    ...overrides,
-  };
-}
-
 describe('jobs.health() requests', () => {
   it('reads 6 + 3 x vertices routes, asks only for metrics the components have, and judges the backpressure', async () => {
-    serve(slowSinkRoutes());
+    serve(slowSinkReplies());
     const report = await client.jobs.health(JOB_ID);
     expect(HealthReport.parse(report)).toEqual(report);
     expect(seen()).toHaveLength(6 + 3 * 2);
@@ -136,7 +92,7 @@ describe('jobs.health() requests', () => {
   });
 
   it("top's read: with a previous report, no exceptions and no vertex metrics, 4 + vertices requests", async () => {
-    serve(slowSinkRoutes());
+    serve(slowSinkReplies());
     const first = await client.jobs.health(JOB_ID);
     flink.requests.length = 0;
     const next = await client.jobs.health(JOB_ID, { previous: first, exceptions: 0, vertexMetrics: false });
@@ -155,7 +111,7 @@ describe('jobs.health() requests', () => {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    serve(slowSinkRoutes());
+    serve(slowSinkReplies());
     await client.jobs.health(JOB_ID, { concurrency: 2 });
     expect(maxInFlight).toBe(2); // concurrent, and no more than asked
   });
@@ -163,7 +119,7 @@ describe('jobs.health() requests', () => {
   it('reads fullRestarts on a Flink that has only that, and nothing when the job has no metrics yet', async () => {
     const job = `/jobs/${JOB_ID}`;
     serve(
-      slowSinkRoutes({
+      slowSinkReplies({
         [`${job}/metrics`]: (q) =>
           q.get('get') === 'fullRestarts' ? [{ id: 'fullRestarts', value: '3' }] : metricList('fullRestarts', 'uptime'),
       }),
@@ -171,7 +127,7 @@ describe('jobs.health() requests', () => {
     expect((await client.jobs.health(JOB_ID)).restarts).toBe(3);
     flink.requests.length = 0;
     serve(
-      slowSinkRoutes({
+      slowSinkReplies({
         [`${job}/metrics`]: () => [],
         [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: () => [],
         [`${job}/vertices/${SINK_ID}/subtasks/metrics`]: () => [],
@@ -187,7 +143,7 @@ describe('jobs.health() requests', () => {
   });
 
   it('reads no vertex of a job that does not run: 6 requests', async () => {
-    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}`]: () => healthJob({ state: 'FAILED' }) }));
+    serve(slowSinkReplies({ [`/jobs/${JOB_ID}`]: () => healthJob({ state: 'FAILED' }) }));
     const report = await client.jobs.health(JOB_ID);
     expect(seen().filter((s) => s.includes('/vertices/'))).toEqual([]);
     expect(seen()).toHaveLength(6);
@@ -197,7 +153,7 @@ describe('jobs.health() requests', () => {
   it('a job without checkpoint statistics (404 on the route) reads as checkpointing off', async () => {
     const job = `/jobs/${JOB_ID}`;
     serve(
-      slowSinkRoutes({
+      slowSinkReplies({
         [`${job}/checkpoints`]: () => Response.json(flinkErrors('Not found: /jobs/x/checkpoints'), { status: 404 }),
         [`${job}/checkpoints/config`]: () => Response.json(flinkErrors('Not found: /jobs/x/checkpoints/config'), { status: 404 }),
       }),
@@ -206,7 +162,9 @@ describe('jobs.health() requests', () => {
   });
 
   it("the backpressure route's 500 (Flink 1.20: NoSuchElementException while a subtask's metrics are incomplete) reads as not measured", async () => {
-    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(NO_VALUE_PRESENT, { status: 500 }) }));
+    serve(
+      slowSinkReplies({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(NO_VALUE_PRESENT, { status: 500 }) }),
+    );
     const report = await client.jobs.health(JOB_ID);
     expect(report.vertices[1]).not.toHaveProperty('backpressure');
     expect(report.vertices[0]?.backpressure?.level).toBe('high');
@@ -216,7 +174,7 @@ describe('jobs.health() requests', () => {
     const npe = internalServerError(
       'java.lang.NullPointerException\n\tat org.apache.flink.runtime.rest.handler.job.JobVertexBackPressureHandler',
     );
-    serve(slowSinkRoutes({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(npe, { status: 500 }) }));
+    serve(slowSinkReplies({ [`/jobs/${JOB_ID}/vertices/${SINK_ID}/backpressure`]: () => Response.json(npe, { status: 500 }) }));
     const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkApiError);
     expect(error).toMatchObject({ status: 500, path: expect.stringContaining(`/vertices/${SINK_ID}/backpressure`) });
@@ -225,7 +183,7 @@ describe('jobs.health() requests', () => {
 
   it('an unknown job is a FlinkNotFoundError, with no unhandled rejection from the requests started alongside', async () => {
     const unknown = () => Response.json(flinkErrors('Job could not be found.'), { status: 404 });
-    serve(Object.fromEntries(Object.keys(slowSinkRoutes()).map((p) => [p, unknown])));
+    serve(Object.fromEntries(Object.keys(slowSinkReplies()).map((p) => [p, unknown])));
     const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkNotFoundError);
     expect((error as Error).message).toContain('No job with that id on this cluster');
@@ -233,7 +191,7 @@ describe('jobs.health() requests', () => {
 
   it('an unknown job on Flink 1.18-1.20 (500 FlinkJobNotFoundException on a job route) is a FlinkNotFoundError too', async () => {
     const gone = internalServerError(`org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${JOB_ID})`);
-    serve({ ...slowSinkRoutes(), [`/jobs/${JOB_ID}`]: () => Response.json(gone, { status: 500 }) });
+    serve({ ...slowSinkReplies(), [`/jobs/${JOB_ID}`]: () => Response.json(gone, { status: 500 }) });
     const error = await client.jobs.health(JOB_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkNotFoundError);
     expect(error).toMatchObject({ status: 404 });
@@ -242,7 +200,7 @@ describe('jobs.health() requests', () => {
   it('waits for the JobManager to fetch metrics anew when the ones it has are older than its fetch interval', async () => {
     let reads = 0;
     serve(
-      slowSinkRoutes({
+      slowSinkReplies({
         // The first two reads answer from a fetch 60 s old; then the background fetch landed.
         [`/jobs/${JOB_ID}/vertices/${SOURCE_ID}/backpressure`]: () =>
           ++reads <= 2 ? backpressure('ok', [[0, 1, 0]], NOW - 60_000) : backpressure('high', [[0.9, 0, 0.1]], NOW + 300),
@@ -272,7 +230,7 @@ describe('jobs.health() restarts', () => {
   beforeEach(() => {
     const job = `/jobs/${JOB_ID}`;
     serve(
-      slowSinkRoutes({
+      slowSinkReplies({
         // Started an hour ago; failed 3 times in the last 2 minutes and once long before.
         [job]: () => healthJob({ start: NOW - 3_600_000, running: NOW - 5_000 }),
         [`${job}/metrics`]: (q) => (q.has('get') ? [{ id: 'numRestarts', value: '4' }] : metricList('numRestarts')),
