@@ -5,7 +5,7 @@
  * flink-kit and its baseline in alternating rounds (every round printed), and prints one table:
  * figure, flink-kit, baseline, ratio, target, met or MISSED. Medians of the rounds.
  *
- *   ./dev bench [--rounds 5] [--only import,cli,upload,submit,upgrade,watch] [--smoke]
+ *   ./dev bench [--rounds 5] [--only import,cli,upload,submit,upgrade,watch,health] [--smoke]
  *               [--flink-version 1.20] [--url URL --savepoint-dir DIR]
  *
  * --smoke: one round, no 1 GiB upload, short watch rounds: proves the suite works (CI runs it after
@@ -14,6 +14,7 @@
  */
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { cliFigures } from './cli.ts';
+import { healthFigures } from './health.ts';
 import { importFigures } from './import.ts';
 import { type BenchContext, benchArgs, withBench } from './lib/context.ts';
 import { ROOT, type Row, table, timedCommand } from './lib/measure.ts';
@@ -28,6 +29,7 @@ const CLUSTER_FIGURES: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   submit: submitFigures,
   upgrade: upgradeFigures,
   watch: watchFigures,
+  health: healthFigures,
 };
 const ALL = ['import', ...Object.keys(CLUSTER_FIGURES)];
 

@@ -10,6 +10,11 @@ export { FlinkClient, type RawRequest } from './client.js';
 export { FlinkVersion } from './compat/versions.js';
 export type { AsyncOperation, OperationKind, OperationStatus, OperationWaitOptions } from './core/async-operation.js';
 export type { CheckpointEvent, WatchOptions } from './core/checkpoint-watch.js';
+export { type HealthChange, healthChange } from './core/health/compare.js';
+export type { HealthEvidence } from './core/health/describe.js';
+export { judgeHealth } from './core/health/judge.js';
+export type { HealthOptions } from './core/health/read.js';
+export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './core/health/thresholds.js';
 export * from './errors/index.js';
 export { type ClientOptions, DEFAULTS, type RequestOptions, type RetryOptions, type TlsOptions } from './options.js';
 export type { CheckpointsResource, CheckpointTriggerType } from './resources/checkpoints.js';
@@ -19,6 +24,16 @@ export type { JobsResource, StopOptions, WaitForOptions, WaitUntil } from './res
 export type { SavepointFormat, SavepointsResource, SavepointTriggerOptions } from './resources/savepoints.js';
 export type { Checkpoint, CheckpointConfig, CheckpointStats, RestoredCheckpoint } from './schemas/checkpoints.js';
 export type { DashboardConfig, Overview, TaskManager } from './schemas/cluster.js';
+export type {
+  CheckpointHealth,
+  HealthCode,
+  HealthException,
+  HealthReason,
+  HealthReport,
+  HealthStatus,
+  ResolvedHealthThresholds,
+  VertexHealth,
+} from './schemas/health-report.js';
 export type { JarInfo, JarPlan, UploadedJar } from './schemas/jars.js';
 export { JOB_STATES, type JobState, TASK_STATES, type TaskState, TERMINAL_JOB_STATES } from './schemas/job-states.js';
 export type { JobDetails, JobExceptions, JobSummary, ResourceRequirements } from './schemas/jobs.js';

@@ -7,7 +7,7 @@
  */
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { exitCodeHelp } from './exit-codes.js';
-import { duration, keyValue, positiveInt } from './parse.js';
+import { duration, keyValue, positiveInt, wholeNumber } from './parse.js';
 
 /** The program and its global options (`--url`, `--k8s` and its flags, `--json`, `--timeout`, …). */
 export function defineProgram(version: string) {
@@ -58,6 +58,25 @@ function jarOptions<A extends unknown[], O extends OptionValues, G extends Optio
     .option('-n, --allow-non-restored', 'skip savepoint state no operator claims')
     .addOption(new Option('--claim-mode <mode>', 'ownership of the restored snapshot').choices(['CLAIM', 'NO_CLAIM', 'LEGACY']))
     .option('-D <key=value>', 'job configuration (repeatable), e.g. -D execution.checkpointing.interval=10s', keyValue);
+}
+
+/** The health thresholds of `health` and `top`, as options (the SDK's `HealthThresholds`). */
+function thresholdOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .option('--max-restarts <n>', 'restarts in the window that are still only degraded (default 64)', wholeNumber)
+    .option('--restart-window <duration>', 'the window restarts are counted over (default 2m)', duration)
+    .option(
+      '--checkpoint-age <duration>',
+      'age of the last checkpoint before CHECKPOINTS_STALLED (default: max(interval, timeout) x (tolerable failures + 2))',
+      duration,
+    )
+    .addOption(
+      new Option('--backpressure <level>', 'the backpressure level that raises BACKPRESSURE (default high)').choices([
+        'low',
+        'high',
+      ] as const),
+    )
+    .option('--watermark-lag <duration>', 'the watermark lag that raises WATERMARK_LAG (default: off)', duration);
 }
 
 /**
@@ -236,6 +255,33 @@ export function defineCommands(program: Program) {
       ),
     );
 
+  const health = thresholdOptions(
+    program
+      .command('health')
+      .description(
+        "a job's health: status, reasons, restarts, checkpoints, backpressure per vertex; exit 0 healthy, 13 degraded, 14 unhealthy",
+      )
+      .argument(job, 'job id')
+      .option('-w, --watch', 'read again every --interval until the job ends (JSON lines with --json); exits with the last status')
+      .option('--interval <duration>', 'time between two reads with --watch (default 5s)', duration)
+      .option('--stack-traces', 'include the exceptions’ Java stack traces'),
+  ).addHelpText(
+    'before',
+    example(
+      'flink-kit health $JOB',
+      'flink-kit health $JOB --max-restarts 0 || echo "not healthy: exit $?"',
+      "flink-kit health $JOB --json | jq -r '.reasons[].message'",
+      "flink-kit health $JOB --watch --json | jq -c '{status, codes: [.reasons[].code]}'",
+    ),
+  );
+
+  const top = thresholdOptions(
+    program
+      .command('top')
+      .description('a live view of every running job, worst first (q quits); piped or with --json, one snapshot')
+      .option('--interval <duration>', 'time between two refreshes (default 5s)', duration),
+  ).addHelpText('before', example('flink-kit top', 'flink-kit top --json | jq -r \'.[] | select(.status != "healthy") | .name\''));
+
   const local = program
     .command('local')
     .description('a real Flink cluster on 127.0.0.1 that keeps running between commands (Java 17 + Maven)')
@@ -277,6 +323,8 @@ export function defineCommands(program: Program) {
     'jars delete': jarsDelete,
     cluster,
     doctor,
+    health,
+    top,
     'local up': localUp,
     'local status': localStatus,
     'local down': localDown,

@@ -31,6 +31,10 @@ export const EXIT = Object.freeze({
   checksFailed: 11,
   /** Kubernetes (`FlinkKubernetesError`, with `--k8s`): kubeconfig, context, namespace, Service, no Ready pod, RBAC, API server; the message names the fix. */
   kubernetes: 12,
+  /** `health`: the job is degraded (it works, look at the reasons). */
+  degraded: 13,
+  /** `health`: the job is unhealthy (not doing its job: page someone). */
+  unhealthy: 14,
   /** Interrupted (Ctrl-C) before the command finished. */
   interrupted: 130,
   /** A bug in flink-kit (an error that is not a FlinkError). */
@@ -55,6 +59,8 @@ export const EXIT_LABEL: Readonly<Record<ExitName, string>> = {
   insufficientSlots: 'insufficient slots',
   checksFailed: 'doctor checks failed',
   kubernetes: 'Kubernetes',
+  degraded: 'health degraded',
+  unhealthy: 'health unhealthy',
   interrupted: 'interrupted',
   internal: 'bug in flink-kit',
 };

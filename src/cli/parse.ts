@@ -23,3 +23,9 @@ export function duration(value: string): number {
   if (ms < 1) throw new InvalidArgumentError('must be more than 0.');
   return ms;
 }
+
+/** `--max-restarts 0`: a whole number, 0 allowed. */
+export function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number (0 or more).');
+  return Number(value);
+}

@@ -41,7 +41,9 @@ export interface PollOptions {
  * The one poller: calls `check` with exponential backoff (x1.5 from `minDelayMs` up to `maxDelayMs`,
  * and at most `pauseRatio` of the time waited so far) until it reports done, the deadline passes
  * ({@link FlinkTimeoutError}) or the signal aborts (rejects with the signal's reason). Errors thrown
- * by `check` end the wait, unless `tolerate` accepts them.
+ * by `check` end the wait, unless `tolerate` accepts them. The deadline is checked after each look
+ * that did not find it done: a look that does returns its value, however short the deadline (with
+ * `waitTimeoutMs: 1` there is still one look).
  */
 export async function poll<T>(check: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const timeoutMs = options.waitTimeoutMs ?? 300_000;

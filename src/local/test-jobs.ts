@@ -22,12 +22,25 @@ import { checkMaven, jdkTool, runTool } from './tools.js';
  *   per record; {@link checkCounterOutput} proves from these lines that a restore neither reset nor
  *   double-counted. Args `--keys 8`, `--rate 20` (records/s), `--tag counter`, `--checkpoint-interval 1000`.
  * - `fail-after`: the keyed counter (same uids), throwing `flinkkit.testjobs.ExpectedFailure` once a
- *   subtask processed `--records N` (default 20) records; `--restarts 0` (default) means no restart.
+ *   subtask processed `--records N` (default 20) records; `--restarts 0` (default) means no restart,
+ *   `--restarts R` a fixed-delay restart loop (1 s apart, R attempts).
+ * - `slow-sink`: backpressure by design: a fast source (`--rate 5000`) behind a keyBy feeds
+ *   `slow sink`, which sleeps `--sleep-ms 20` per record; the source is backpressured, the sink busy.
+ * - `slow-checkpoint`: every snapshot sleeps `--snapshot-ms 3000`, longer than the checkpoint timeout
+ *   (`--checkpoint-timeout 1000`): each checkpoint expires, the job keeps running (failures tolerated).
+ * - `event-time`: event times trail the wall clock by `--lag-ms`, bounded out-of-orderness 1 s,
+ *   per-key counts per event-time second with timers; the source reports `pendingRecords`
+ *   (`--backlog N` minus what each reader emitted).
+ * - `pipeline`: exactly `--vertices N` vertices (a source, then N - 1 chains), `--rate 10`.
  */
 export const TEST_JOBS = {
   'word-count': 'flinkkit.testjobs.WordCount',
   'keyed-counter': 'flinkkit.testjobs.KeyedCounter',
   'fail-after': 'flinkkit.testjobs.FailAfter',
+  'slow-sink': 'flinkkit.testjobs.SlowSink',
+  'slow-checkpoint': 'flinkkit.testjobs.SlowCheckpoint',
+  'event-time': 'flinkkit.testjobs.EventTime',
+  pipeline: 'flinkkit.testjobs.Pipeline',
 } as const;
 
 /** Name of one of flink-kit's test jobs (see {@link TEST_JOBS}). */

@@ -10,6 +10,17 @@
 export { CheckpointConfig, CheckpointDetails, CheckpointStats, RestoredCheckpoint } from './checkpoints.js';
 export { DashboardConfig, JobManagerConfig, Overview, TaskManagers } from './cluster.js';
 export { ErrorBody, epochMs, openEnum, TriggerResponse } from './common.js';
+export { AggregatedMetrics, BackpressureReply, HealthJobReply, type MetricAggregate, MetricNames, MetricValues } from './health.js';
+export {
+  CheckpointHealthSchema,
+  HEALTH_CODES,
+  HEALTH_STATUSES,
+  HealthExceptionSchema,
+  HealthReasonSchema,
+  HealthReport,
+  ResolvedHealthThresholdsSchema,
+  VertexHealthSchema,
+} from './health-report.js';
 export { JarList, JarPlan, JarRun, JarUpload } from './jars.js';
 export {
   JOB_STATES,

@@ -35,8 +35,8 @@ export const JobsOverview = z.object({ jobs: z.array(JobWireCore.extend({ tasks:
 /** One line of the job list. */
 export type JobSummary = z.output<typeof JobsOverview>[number];
 
-/** `GET /jobs/:id`. */
-export const JobDetails = JobWireCore.extend({
+/** `GET /jobs/:id` as Flink writes it: what {@link JobDetails} reads, and what other readers of the route extend. */
+export const JobDetailsWire = JobWireCore.extend({
   maxParallelism: z.number().optional(),
   'job-type': z.string().optional(),
   timestamps: z.record(z.string(), z.number()).optional(),
@@ -54,7 +54,10 @@ export const JobDetails = JobWireCore.extend({
     }),
   ),
   'status-counts': TaskCounts.optional(),
-}).transform((w) => {
+});
+
+/** `GET /jobs/:id`. */
+export const JobDetails = JobDetailsWire.transform((w) => {
   const vertices = w.vertices.map((v) => ({
     id: v.id,
     name: v.name,
@@ -133,7 +136,7 @@ export const JobExceptions = z
 export type JobExceptions = z.output<typeof JobExceptions>;
 
 /** Task counts come as `running`/`RUNNING` depending on the route; use the ExecutionState spelling. */
-function upperCaseKeys(record: Record<string, number>): Record<string, number> {
+export function upperCaseKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toUpperCase(), v]));
 }
 

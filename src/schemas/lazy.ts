@@ -52,6 +52,7 @@ export const lazy = {
   checkpoints: lazySchemas(() => import('./checkpoints.js')),
   cluster: lazySchemas(() => import('./cluster.js')),
   common: lazySchemas(() => import('./common.js')),
+  health: lazySchemas(() => import('./health.js')),
   jars: lazySchemas(() => import('./jars.js')),
   jobs: lazySchemas(() => import('./jobs.js')),
   operations: lazySchemas(() => import('./operations.js')),

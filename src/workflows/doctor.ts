@@ -10,7 +10,7 @@ export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 /** One check of {@link doctor}: what was found and, unless it passed, the one-line fix. */
 export interface DoctorCheck {
-  /** Stable id, e.g. `rest`, `taskmanagers`, `slots`, `checkpoint-dir`, `savepoint-dir`, `jobs`, `job:<id>`. */
+  /** Stable id, e.g. `rest`, `taskmanagers`, `slots`, `checkpoint-dir`, `savepoint-dir`, `jobs`, `job:<id>`, `health:<id>`. */
   id: string;
   status: CheckStatus;
   /** What was found, one line. */
@@ -70,7 +70,8 @@ const TROUBLED = new Set(['FAILING', 'RESTARTING']);
  * Checks a Flink cluster the way one does by hand after deploying it: REST reachable and its version;
  * TaskManagers registered; total and free slots and the largest parallelism that fits now;
  * checkpoint and savepoint directories configured (1.19+ and older key names); jobs failing or
- * restarting, with their root cause. Each check passes, warns or fails with a one-line fix. Never
+ * restarting, with their root cause; each running job's health (`jobs.health()`: healthy passes,
+ * degraded warns, unhealthy fails). Each check passes, warns or fails with a one-line fix. Never
  * throws for what it finds (an unreachable endpoint is a failed check).
  * @example
  * ```ts
@@ -206,5 +207,28 @@ async function jobChecks(deps: DoctorDeps, request: RequestOptions): Promise<Doc
   const running = jobs.filter((j) => j.state === 'RUNNING').length;
   if (checks.length === 0)
     checks.push({ id: 'jobs', status: 'pass', summary: `${running} job${running === 1 ? '' : 's'} running, none failing or restarting` });
+  for (const job of jobs.filter((j) => j.state === 'RUNNING')) checks.push(await healthCheck(deps, job, request));
   return checks;
+}
+
+const HEALTH_CHECK = { healthy: 'pass', degraded: 'warn', unhealthy: 'fail' } as const;
+
+/** A running job's health as a check: healthy passes, degraded warns, unhealthy fails; the worst reason is the summary. */
+async function healthCheck(deps: DoctorDeps, job: JobSummary, request: RequestOptions): Promise<DoctorCheck> {
+  const id = `health:${job.id}`;
+  try {
+    const health = await deps.jobs.health(job.id, { ...request, exceptions: 1 });
+    const worst = health.reasons[0];
+    const more = health.reasons.length > 1 ? ` (+${health.reasons.length - 1} more)` : '';
+    if (!worst) return { id, status: 'pass', summary: `job ${job.id} (${job.name}) is healthy` };
+    return {
+      id,
+      status: HEALTH_CHECK[health.status],
+      summary: `job ${job.id} (${job.name}) is ${health.status}: ${worst.code} ${worst.message}${more}`,
+      fix: `see \`flink-kit health ${job.id}\` for every reason and the vertices`,
+    };
+  } catch (error) {
+    request.signal?.throwIfAborted();
+    return { id, status: 'warn', summary: `could not read the health of job ${job.id} (${job.name}): ${(error as Error).message}` };
+  }
 }

@@ -71,6 +71,20 @@ export function simulated(...routes: Route[]): Route[] {
   return routes.map((r) => ({ ...r, options: { ...r.options, optional: true } }));
 }
 
+/**
+ * GET routes answering reply bodies by path (`/jobs/:id/metrics` → `(query) => body`), as JSON, or
+ * as they are when a body is a `Response`; `before` runs first on each request (e.g. to delay it).
+ */
+export function replyRoutes(replies: Record<string, (query: URLSearchParams) => unknown>, before?: () => Promise<void>): Route[] {
+  return Object.entries(replies).map(([p, reply]) =>
+    route.get(p, async ({ request }) => {
+      await before?.();
+      const body = reply(new URL(request.url).searchParams);
+      return body instanceof Response ? body : Response.json(body);
+    }),
+  );
+}
+
 /** A request as the fake Flink saw it (every request the client sent, answered or not). */
 export interface SeenRequest {
   method: string;

@@ -100,6 +100,23 @@ describe('poll', () => {
     expect(looks).toBe(6); // at 0, 20, 40, 60, 80 and 100 ms
   });
 
+  it('a look that finds it done returns, however short the deadline; one that does not then ends the wait', async () => {
+    fakeClock();
+    const slowLook = async <T>(step: T) => {
+      await new Promise((r) => setTimeout(r, 50)); // a look that takes longer than the whole deadline
+      return step;
+    };
+    const done = poll(() => slowLook({ done: true as const, value: 'RUNNING' }), { what: 'x', waitTimeoutMs: 1 });
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(done).resolves.toBe('RUNNING');
+    let looks = 0;
+    const notDone = poll(() => slowLook({ done: false as const, seen: `look ${++looks}` }), { what: 'x', waitTimeoutMs: 1 });
+    const outcome = expect(notDone).rejects.toThrow('timed out after 1 ms waiting for x (last seen: look 1)');
+    await vi.advanceTimersByTimeAsync(50);
+    await outcome;
+    expect(looks).toBe(1);
+  });
+
   it('never sleeps past the deadline, even when the backoff is longer', async () => {
     fakeClock();
     let looks = 0;

@@ -86,8 +86,18 @@ describe('buildTestJob', () => {
   it('names the jobs it has for an unknown one, before anything runs', async () => {
     const error = await buildTestJob('nope' as never, { flinkVersion: '1.20', mvn: '/nonexistent/mvn' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlinkInputError);
-    expect((error as Error).message).toBe('no test job "nope"; flink-kit builds word-count, keyed-counter, fail-after');
-    expect(Object.keys(TEST_JOBS)).toEqual(['word-count', 'keyed-counter', 'fail-after']);
+    expect((error as Error).message).toBe(
+      'no test job "nope"; flink-kit builds word-count, keyed-counter, fail-after, slow-sink, slow-checkpoint, event-time, pipeline',
+    );
+    expect(Object.keys(TEST_JOBS)).toEqual([
+      'word-count',
+      'keyed-counter',
+      'fail-after',
+      'slow-sink',
+      'slow-checkpoint',
+      'event-time',
+      'pipeline',
+    ]);
   });
 
   it('without a JDK: says javac is needed, not only a Java runtime, and how to get one', async () => {

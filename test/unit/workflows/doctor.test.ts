@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../../../src/workflows/doctor.ts';
 import { JOB_ID, jobDetails, jobExceptions, jobsOverviewReply, overview } from '../../fakes/flink-replies.ts';
-import { fakeClient, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
+import {
+  BACKPRESSURE_NOT_YET,
+  checkpointStats,
+  healthJob,
+  metricList,
+  NOW,
+  SOURCE_ID,
+  slowSinkReplies,
+} from '../../fakes/health-replies.ts';
+import { fakeClient, replyRoutes, route, simulated, useFakeFlink } from '../../fakes/mock-flink.ts';
 
 const flink = useFakeFlink();
 const CONFIG_120 = [
@@ -20,9 +29,23 @@ function cluster(over: Record<string, unknown>, config: { key: string; value: st
   );
 }
 
+/** The routes `jobs.health()` reads, for a running one-vertex job with these task counts. */
+function healthRoutes(tasks: Record<string, number>) {
+  const job = `/jobs/${JOB_ID}`;
+  const replies = slowSinkReplies({
+    [job]: () => healthJob({ vertices: [{ id: SOURCE_ID, name: 'Source: words', parallelism: 2, tasks }] }),
+    [`${job}/metrics`]: () => metricList(),
+    [`${job}/checkpoints`]: () => checkpointStats({ completed: { id: 3, ackAt: NOW - 500 } }),
+    [`${job}/vertices/${SOURCE_ID}/backpressure`]: () => BACKPRESSURE_NOT_YET,
+    [`${job}/vertices/${SOURCE_ID}/subtasks/metrics`]: () => [],
+  });
+  flink.use(...simulated(...replyRoutes(replies)));
+}
+
 describe('doctor', () => {
   it('passes a healthy cluster: version, TaskManagers, the largest parallelism that fits, directories, jobs', async () => {
     cluster({ 'slots-available': 3 }, CONFIG_120, jobDetails('RUNNING', ['RUNNING']));
+    healthRoutes({ RUNNING: 2 });
     const report = await doctor(fakeClient());
     expect(report.ok).toBe(true);
     expect(report.flinkVersion).toBe('1.20.3');
@@ -33,7 +56,9 @@ describe('doctor', () => {
       ['checkpoint-dir', 'pass'],
       ['savepoint-dir', 'pass'],
       ['jobs', 'pass'],
+      [`health:${JOB_ID}`, 'pass'],
     ]);
+    expect(report.checks.at(-1)?.summary).toBe(`job ${JOB_ID} (Streaming WordCount) is healthy`);
     expect(report.checks[2]?.summary).toBe('4 slots, 3 free: parallelism up to 3 fits now');
     expect(report.checks[3]?.summary).toContain('s3://b/checkpoints (execution.checkpointing.dir)');
   });
@@ -75,9 +100,18 @@ describe('doctor', () => {
       summary: `job ${JOB_ID} (Streaming WordCount) is RESTARTING: ArithmeticException: / by zero`,
     });
     cluster({}, CONFIG_120, jobDetails('RUNNING', ['RUNNING', 'SCHEDULED']));
-    expect((await doctor(fakeClient())).checks.at(-1)).toMatchObject({
+    healthRoutes({ RUNNING: 1, SCHEDULED: 1 });
+    const halfScheduled = await doctor(fakeClient());
+    expect(halfScheduled.checks.find((c) => c.id === `job:${JOB_ID}`)).toMatchObject({
       status: 'warn',
       summary: expect.stringContaining('1 tasks SCHEDULED'),
+    });
+    // Its health says the same, as a failed check: a job waiting for slots does not do its job.
+    expect(halfScheduled.checks.at(-1)).toEqual({
+      id: `health:${JOB_ID}`,
+      status: 'fail',
+      summary: `job ${JOB_ID} (Streaming WordCount) is unhealthy: TASKS_NOT_RUNNING vertex Source: words: 1 of 2 subtasks SCHEDULED: they wait for slots; add TaskManagers or slots, or lower the parallelism`,
+      fix: `see \`flink-kit health ${JOB_ID}\` for every reason and the vertices`,
     });
   });
 
